@@ -49,6 +49,8 @@ def band_range_label(bands: tuple[str, ...] | list[str]) -> str:
 _MEDICAL_PATTERNS = (
     # Order matters: "associate specialist" before the generic "specialist" rule.
     (r"\bconsultants?\b", "Consultant"),
+    # A specialty registrar or trainee is a doctor in training, not a specialty doctor.
+    (r"\b(specialty|speciality) (registrars?|trainees?|training)\b", "Trainee doctor"),
     (r"\b(specialty|speciality|associate specialist|staff grade|sas|specialist grade"
      r"|specialty and associate specialist)\b", "Specialty doctor"),
     (r"\b(trainee|training|junior|registrar|foundation|fy ?[12]|f[12]|st ?[1-8]|ct ?[1-3]"
@@ -58,6 +60,11 @@ _MEDICAL_PATTERNS = (
      r"|clinical assistant|medical and dental other|other medical and dental)\b",
      "Other medical"),
 )
+
+# "Nurse consultant", "Consultant therapist": AfC posts, not the medical consultant grade.
+_NON_MEDICAL_CONSULTANT = re.compile(
+    r"(?=.*\bconsultants?\b).*\b(nurse|nursing|midwife|midwifery|therapist|therapy"
+    r"|pharmacist|pharmacy|scientist|psychologist|paramedic|ahp|allied health)\b")
 
 _VSM_WORDS = {"vsm", "very senior manager", "very senior managers", "very senior management",
               "executive senior manager", "senior manager vsm"}
@@ -71,7 +78,7 @@ _DECORATION = re.compile(
 def _clean(label: str) -> str:
     text = str(label).strip().lower()
     # Spreadsheets turn band 5 into 5.0.
-    text = re.sub(r"^(\d+)\.0+$", r"\1", text)
+    text = re.sub(r"\b(\d+)\.0+\b", r"\1", text)
     text = text.replace("_", " ")
     text = re.sub(r"[()\[\]:,.;]", " ", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -94,6 +101,8 @@ def normalise_band(label: object) -> str | None:
         return "VSM"
     if text in {"all", "all bands", "total", "all staff"}:
         return "All"
+    if _NON_MEDICAL_CONSULTANT.search(text):
+        return None  # a nurse or AHP consultant is on an AfC band we cannot see: report it
     for pattern, grade in _MEDICAL_PATTERNS:
         if re.search(pattern, text):
             return grade

@@ -1,0 +1,163 @@
+"""Public entry points: :func:`read_table` for one file, :func:`load_dataset` for several."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+import pandas as pd
+
+from wres_core import schema
+from wres_core.errors import IngestError
+from wres_core.ingest.build import Options, build
+from wres_core.ingest.plan import plan_columns
+from wres_core.ingest.report import DataQualityReport
+from wres_core.ingest.source import open_table, source_name
+
+SourceLike = str | os.PathLike | bytes | BinaryIO
+
+
+@dataclass(frozen=True, eq=False)
+class IngestResult:
+    """One file read: the clean table, how it was read and what was left out."""
+
+    table: pd.DataFrame  # schema.conform'd, one row per key, zero counts absent
+    kind: str  # "workforce" or "recruitment"
+    layout: str  # "aggregate", "wide", "staff" or "recruitment"
+    report: DataQualityReport
+    headers: tuple[str, ...]  # the source columns, for column pickers
+    preview: pd.DataFrame  # the first 20 source rows as read, all text
+
+
+def read_table(source: SourceLike, *, name: str | None = None, sheet: str | None = None,
+               layout: str | None = None, kind: str | None = None,
+               mapping: Mapping[str, str | None] | None = None,
+               band_map: Mapping[str, str] | None = None,
+               ethnicity_map: Mapping[str, str] | None = None,
+               staff_group_map: Mapping[str, str] | None = None,
+               today: dt.date | None = None) -> IngestResult:
+    """Read one workforce or recruitment file into the clean table.
+
+    ``source`` is a path, the bytes of a file or an open binary file (bytes are never written
+    to disk). ``name`` is the file name to report (and to take a default year from).
+    ``sheet`` names the Excel sheet (default: the sheet that holds a table). ``layout``
+    ("aggregate", "wide", "staff", "recruitment") and ``kind`` ("workforce", "recruitment")
+    override detection. ``mapping`` {canonical column: source column, or None to ignore one}
+    overrides header matching. ``band_map``, ``ethnicity_map`` and ``staff_group_map``
+    {raw label: canonical value} are applied before the normalisers. ``today`` fixes the
+    default year for tests.
+
+    Raises :class:`~wres_core.errors.IngestError`, and nothing else, when the file cannot be
+    read; everything short of that is in the result's report.
+    """
+    label = source_name(source, name)
+    try:
+        raw = open_table(source, label, sheet)
+        plan = plan_columns(raw, layout=layout, kind=kind, mapping=mapping,
+                            ethnicity_map=ethnicity_map)
+        table, report = build(raw, plan, Options(band_map, ethnicity_map, staff_group_map),
+                              today=today)
+        return IngestResult(table=table, kind=report.kind, layout=report.layout,
+                            report=report, headers=tuple(raw.headers), preview=raw.preview())
+    except IngestError:
+        raise
+    except MemoryError as exc:
+        raise IngestError(label, "The file is too large to read in the memory available.",
+                          "a file that fits in memory (a few million rows at most).",
+                          "Split the file (for example by year or organisation) and read "
+                          "the parts.") from exc
+    except Exception as exc:  # last resort: nothing but IngestError may escape
+        raise IngestError(label, "An unexpected error stopped the file being read "
+                          f"({type(exc).__name__}: {exc}).",
+                          "a CSV or Excel table in one of the documented layouts.",
+                          "Check the file against docs/data-formats.md; if it looks right, "
+                          "report this with the file.") from exc
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Several files read together: one workforce table, one recruitment table."""
+
+    workforce: pd.DataFrame
+    recruitment: pd.DataFrame
+    reports: tuple[DataQualityReport, ...]
+    #: Keys found in more than one file: key columns, first file (kept), later file (dropped)
+    #: and both counts.
+    overlaps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def organisations(self) -> pd.DataFrame:
+        """One row per organisation: code, name, region, type."""
+        parts = [t.loc[:, list(schema.ORG_COLUMNS)] for t in (self.workforce, self.recruitment)
+                 if len(t)]
+        if not parts:
+            return pd.DataFrame({c: pd.Series([], dtype="string")
+                                 for c in ("code", "name", "region", "type")})
+        orgs = pd.concat(parts, ignore_index=True).drop_duplicates("org_code")
+        orgs = orgs.sort_values("org_code").reset_index(drop=True)
+        return orgs.rename(columns={"org_code": "code", "org_name": "name",
+                                    "org_type": "type"}).astype("string")
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        found = set(self.workforce["year"].tolist()) | set(self.recruitment["year"].tolist())
+        return tuple(sorted(int(y) for y in found))
+
+
+def load_dataset(sources: Iterable[SourceLike | tuple[str, bytes]], **options: object
+                 ) -> Dataset:
+    """Read several files; workforce files are stacked, recruitment files are stacked.
+
+    Each source is a path, bytes, an open file or a ``(name, bytes)`` pair; ``options`` go to
+    :func:`read_table` for every file. A key (organisation x year x staff group x band x
+    ethnic group [x stage]) found in two files is counted once, from the first file, and
+    listed in ``overlaps`` and ``notes``.
+    """
+    tables: dict[str, list[tuple[str, pd.DataFrame]]] = {"workforce": [], "recruitment": []}
+    reports = []
+    for item in sources:
+        if isinstance(item, tuple):
+            file_name, content = item
+            result = read_table(content, name=file_name, **options)
+        else:
+            result = read_table(item, **options)
+        reports.append(result.report)
+        tables[result.kind].append((result.report.source, result.table))
+    overlaps = []
+    notes = []
+    merged = {}
+    for kind, items in tables.items():
+        key = list(schema.WORKFORCE_KEY if kind == "workforce" else schema.RECRUITMENT_KEY)
+        kept: list[pd.DataFrame] = []
+        seen: pd.DataFrame | None = None
+        for source, table in items:
+            if seen is not None and len(table):
+                joined = table.reset_index().merge(seen, on=key, how="inner",
+                                                   suffixes=("", "_first"))
+                if len(joined):
+                    clash = joined[key + ["first_source", "headcount_first", "headcount"]]
+                    clash = clash.rename(columns={"first_source": "kept_from",
+                                                  "headcount_first": "kept_headcount",
+                                                  "headcount": "dropped_headcount"})
+                    clash.insert(len(key), "dropped_from", source)
+                    overlaps.append(clash)
+                    notes.append(f"{len(joined):,} {kind} counts in {source} were already in "
+                                 f"{clash['kept_from'].iloc[0]}; the first file's counts were "
+                                 "kept and these were not added again.")
+                    table = table.drop(index=joined["index"].to_numpy())
+            kept.append(table)
+            stamp = table.loc[:, key + ["headcount"]].copy()
+            stamp["first_source"] = source
+            seen = stamp if seen is None else pd.concat([seen, stamp], ignore_index=True)
+        if kept:
+            merged[kind] = schema.conform(pd.concat(kept, ignore_index=True), kind)
+        else:
+            merged[kind] = schema.empty_table(kind)
+    return Dataset(workforce=merged["workforce"], recruitment=merged["recruitment"],
+                   reports=tuple(reports),
+                   overlaps=pd.concat(overlaps, ignore_index=True) if overlaps
+                   else pd.DataFrame(), notes=tuple(notes))

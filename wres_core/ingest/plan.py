@@ -1,0 +1,363 @@
+"""Which column is which, and which layout the file has.
+
+Headers are matched against the alias table (``data/column_aliases.csv``) after lower-casing and
+dropping everything but letters and digits; a caller's ``mapping`` wins over the table. Headers
+that are not aliases but read as ethnic groups (``White``, ``BME``, ``Not stated``, ``A``) are
+the count columns of a wide file. The layout then follows from what was found; see
+:func:`plan_columns`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from wres_core.errors import IngestError
+from wres_core.ethnicity import match_ethnicity
+from wres_core.ingest.source import RawTable
+from wres_core.ingest.values import (
+    STAGE_COLUMNS,
+    alias_rank,
+    column_aliases,
+    header_key,
+    is_rate_header,
+    is_total_label,
+    looks_numeric,
+    stage_of,
+)
+
+LAYOUTS = ("aggregate", "wide", "staff", "recruitment")
+KINDS = ("workforce", "recruitment")
+#: Names a caller may use as keys of ``mapping``.
+MAPPABLE = ("org_code", "org_name", "org", "region", "org_type", "year", "staff_group", "band",
+            "ethnicity", "headcount", "stage", "staff_id", *STAGE_COLUMNS)
+
+_GROUP_NAMES = {"white": ("White", "White"), "bme": ("BME", "BME (not specified)"),
+                "unknown": ("Unknown", "Unknown"), "mixed": ("BME", "Mixed"),
+                "asian": ("BME", "Asian"), "black": ("BME", "Black"), "other": ("BME", "Other"),
+                "bmenotspecified": ("BME", "BME (not specified)")}
+
+
+def ethnicity_target(value: object, source: str) -> tuple[str, str]:
+    """A caller's ``ethnicity_map`` value -> (category, group); raises if not understood."""
+    key = header_key(value)
+    if key in _GROUP_NAMES:
+        return _GROUP_NAMES[key]
+    match = match_ethnicity(value) if str(value).strip() else None
+    if match is None:
+        raise IngestError(source, f"ethnicity_map maps a label to '{value}', which is not an "
+                          "ethnic category or group.",
+                          "White, BME, Unknown, or a group: Mixed, Asian, Black, Other.",
+                          "Correct the mapping and read the file again.")
+    return match.category, match.group
+
+
+def lookup_map(mapping: Mapping[str, str] | None) -> dict[str, str]:
+    """A caller's label map keyed by stripped, case-folded label."""
+    return {str(k).strip().casefold(): v for k, v in (mapping or {}).items()}
+
+
+@dataclass
+class Plan:
+    kind: str
+    layout: str
+    form: str  # recruitment: long / stage-wide / ethnicity-wide
+    columns: dict[str, int]  # canonical -> column index
+    how: dict[str, str]  # canonical -> how it was matched
+    ethnic_columns: list[tuple[int, str, str]] = field(default_factory=list)  # col, cat, group
+    stage_columns: list[tuple[int, str]] = field(default_factory=list)  # col, stage
+    total_column: int | None = None
+    split_columns: list[int] = field(default_factory=list)
+    unrecognised_headers: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _numeric_share(raw: RawTable, index: int) -> tuple[float, int]:
+    values = [r[index] for r in raw.sample if r[index]]
+    if not values:
+        return 0.0, 0
+    return sum(1 for v in values if looks_numeric(v)) / len(values), len(values)
+
+
+def _headers_text(raw: RawTable) -> str:
+    shown = ", ".join(f"'{h}'" for h in raw.headers[:15])
+    return shown + (f" and {len(raw.headers) - 15} more" if len(raw.headers) > 15 else "")
+
+
+def plan_columns(raw: RawTable, *, layout: str | None, kind: str | None,
+                 mapping: Mapping[str, str | None] | None,
+                 ethnicity_map: Mapping[str, str] | None) -> Plan:
+    """Match columns and choose the layout.
+
+    Layout rules (``layout=`` / ``kind=`` override them):
+
+    * recruitment when a stage column is found (by alias, or a column whose values are all
+      stage names such as ``Shortlisted``), or when there are stage count columns (``Applied``,
+      ``Shortlisted``, ``Appointed``). Its form is *long* (stage column + count column +
+      ethnicity column), *stage-wide* (ethnicity column + stage count columns) or
+      *ethnicity-wide* (stage column + one count column per ethnic group);
+    * otherwise workforce: *aggregate* with an ethnicity column and a count column, *staff*
+      with an ethnicity column and no count column, *wide* with no ethnicity column and
+      headers that are ethnic groups.
+    """
+    name = raw.source
+    if layout is not None and layout not in LAYOUTS:
+        raise IngestError(name, f"layout='{layout}' is not a layout this reader knows.",
+                          f"one of {', '.join(LAYOUTS)}, or None to detect it.",
+                          "Pass one of those names, or leave layout out.")
+    if kind is not None and kind not in KINDS:
+        raise IngestError(name, f"kind='{kind}' is not a kind of data this reader knows.",
+                          "'workforce', 'recruitment', or None to detect it.",
+                          "Pass one of those names, or leave kind out.")
+    if layout == "recruitment":
+        if kind == "workforce":
+            raise IngestError(name, "layout='recruitment' was asked for with kind='workforce'.",
+                              "a recruitment layout with recruitment data.",
+                              "Drop one of the two options.")
+        kind = "recruitment"
+    elif layout is not None and kind is None:
+        kind = "workforce"
+    headers = raw.headers
+    columns: dict[str, int] = {}
+    how: dict[str, str] = {}
+    notes: list[str] = []
+    disabled: set[str] = set()
+    taken: set[int] = set()
+
+    for canonical, wanted in (mapping or {}).items():
+        if canonical not in MAPPABLE:
+            raise IngestError(name, f"mapping names '{canonical}', which is not a column this "
+                              "reader fills.", f"keys among {', '.join(MAPPABLE)}.",
+                              "Correct the mapping and read the file again.")
+        if wanted is None or str(wanted).strip() == "":
+            disabled.add(canonical)
+            how[canonical] = "not used (your mapping)"
+            continue
+        found = [i for i, h in enumerate(headers) if h == wanted] or [
+            i for i, h in enumerate(headers) if header_key(h) == header_key(wanted)]
+        if not found:
+            raise IngestError(name, f"mapping points '{canonical}' at a column '{wanted}' "
+                              "that the file does not have.",
+                              f"one of the file's columns: {_headers_text(raw)}.",
+                              "Pick one of those columns in the mapping.")
+        columns[canonical] = found[0]
+        taken.add(found[0])
+        how[canonical] = f"your mapping ('{headers[found[0]]}')"
+
+    aliases, ranks = column_aliases(), alias_rank()
+    candidates: dict[str, list[tuple[int, int]]] = {}
+    for i, header in enumerate(headers):
+        if i in taken:
+            continue
+        canonical = aliases.get(header_key(header))
+        if canonical and canonical not in columns and canonical not in disabled:
+            candidates.setdefault(canonical, []).append((ranks[header_key(header)], i))
+    for canonical, found in candidates.items():
+        found.sort()
+        columns[canonical] = found[0][1]
+        taken.add(found[0][1])
+        how[canonical] = f"alias '{headers[found[0][1]]}'"
+        for _, other in found[1:]:
+            notes.append(f"Column '{headers[other]}' also names {canonical}; "
+                         f"'{headers[found[0][1]]}' was used instead.")
+            taken.add(other)
+
+    # Headers that are ethnic groups: count columns of a wide file.
+    emap = lookup_map(ethnicity_map)
+    ethnic: list[tuple[int, str, str, str]] = []  # col, category, group, code
+    rate_columns: list[int] = []
+    total_column = None
+    for i, header in enumerate(headers):
+        if i in taken:
+            continue
+        if is_rate_header(header):
+            rate_columns.append(i)
+            continue
+        if is_total_label(header):
+            total_column = i if total_column is None else total_column
+            continue
+        mapped = emap.get(header.strip().casefold())
+        if mapped is not None:
+            category, group = ethnicity_target(mapped, name)
+            ethnic.append((i, category, group, "mapped"))
+            continue
+        match = match_ethnicity(header)
+        if match is not None and match.rule != "blank":
+            ethnic.append((i, match.category, match.group, match.code))
+
+    # A column whose values are all stage names is the stage column.
+    if ("stage" not in columns and "stage" not in disabled and kind != "workforce"
+            and raw.sample):
+        for i in range(len(headers)):
+            if i in taken or any(i == e[0] for e in ethnic):
+                continue
+            values = {r[i] for r in raw.sample if r[i]}
+            if values and all(stage_of(v) or is_total_label(v) for v in values) and any(
+                    stage_of(v) for v in values):
+                columns["stage"] = i
+                taken.add(i)
+                how["stage"] = f"values of '{headers[i]}' are recruitment stages"
+                break
+    stage_columns = [(columns[s], s) for s in STAGE_COLUMNS if s in columns]
+    if kind is None:
+        kind = "recruitment" if ("stage" in columns or stage_columns) else "workforce"
+
+    plan = Plan(kind=kind, layout="", form="", columns=columns, how=how, notes=notes)
+    no_ethnicity = IngestError(
+        name, "No ethnicity column was found, and no columns are named after ethnic groups.",
+        "a column such as 'Ethnic origin', 'Ethnicity' or 'Ethnic group', or one count column "
+        "per ethnic group ('White', 'BME', 'Not stated' ...). The file's columns are: "
+        f"{_headers_text(raw)}.",
+        "Rename the ethnicity column, or choose it in the column mapping.",
+        column=None)
+
+    def no_count(what: str) -> IngestError:
+        return IngestError(
+            name, f"No count column was found {what}.",
+            "a column such as 'Count', 'Headcount', 'Staff count', 'Number' or 'n'. The "
+            f"file's columns are: {_headers_text(raw)}.",
+            "Rename the count column, or choose it in the column mapping; a file with one row "
+            "per person needs no count column (layout 'staff').")
+
+    has_ethnicity = "ethnicity" in columns
+    if kind == "workforce":
+        for s in STAGE_COLUMNS:
+            if s in columns:
+                notes.append(f"Column '{headers[columns.pop(s)]}' looks like a recruitment "
+                             "count but the file was read as workforce data; it is not used.")
+        if "stage" in columns:
+            notes.append(f"Column '{headers[columns.pop('stage')]}' (stage) is not used in "
+                         "workforce data.")
+        chosen = layout
+        if chosen is None:
+            if has_ethnicity:
+                chosen = "aggregate" if "headcount" in columns else "staff"
+            elif ethnic:
+                chosen = "wide"
+            else:
+                raise no_ethnicity
+        if chosen in ("aggregate", "staff") and not has_ethnicity:
+            raise no_ethnicity
+        if chosen == "aggregate" and "headcount" not in columns:
+            raise no_count("(layout 'aggregate' needs one count per row)")
+        if chosen == "wide" and not ethnic:
+            raise IngestError(
+                name, "No column is named after an ethnic group, so the file cannot be read "
+                "as a wide table.", "one count column per ethnic group, such as 'White', "
+                "'BME', 'Not stated', 'Asian', 'Black' or NHS codes 'A'..'Z'. The file's "
+                f"columns are: {_headers_text(raw)}.",
+                "Rename the columns, map them with ethnicity_map, or pick another layout.")
+        if "band" not in columns:
+            raise IngestError(
+                name, "No band column was found.",
+                "a column such as 'Pay band', 'AfC band', 'Band' or 'Grade'. The file's "
+                f"columns are: {_headers_text(raw)}.",
+                "Rename the band column, or choose it in the column mapping.")
+        plan.layout = chosen
+    else:
+        plan.layout = "recruitment"
+        if "stage" in columns and has_ethnicity:
+            if "headcount" not in columns:
+                raise no_count("for the stage and ethnicity columns")
+            plan.form = "long"
+        elif stage_columns and has_ethnicity:
+            plan.form = "stage-wide"
+        elif "stage" in columns and ethnic:
+            plan.form = "ethnicity-wide"
+        elif not has_ethnicity and not ethnic:
+            raise no_ethnicity
+        else:
+            raise IngestError(
+                name, "No recruitment stages were found.",
+                "a 'Stage' column (Applied / Shortlisted / Appointed) with counts, or count "
+                "columns named 'Applied', 'Shortlisted' and 'Appointed'. The file's columns "
+                f"are: {_headers_text(raw)}.",
+                "Rename the columns, or choose them in the column mapping.")
+        if plan.form == "stage-wide":
+            if not any(s in ("shortlisted", "appointed") for _, s in stage_columns):
+                raise IngestError(
+                    name, "The recruitment counts have neither a shortlisted nor an "
+                    "appointed column.", "counts of people shortlisted and appointed (applied "
+                    "is optional).", "Add the shortlisted and appointed counts.")
+            plan.stage_columns = stage_columns
+            if "headcount" in columns:
+                notes.append(f"Column '{headers[columns.pop('headcount')]}' is not used: "
+                             "counts come from the stage columns.")
+        else:
+            for s in STAGE_COLUMNS:
+                if s in columns:
+                    notes.append(f"Column '{headers[columns.pop(s)]}' is not used: the "
+                                 "stage comes from the stage column.")
+
+    wide_form = plan.layout == "wide" or plan.form == "ethnicity-wide"
+    if wide_form:
+        if "headcount" in columns:  # "Total" next to ethnic columns is a row total
+            total = columns.pop("headcount")
+            how.pop("headcount", None)
+            total_column = total if total_column is None else total_column
+            taken.discard(total)
+        ethnic = _drop_subtotals(ethnic, headers, notes)
+        plan.ethnic_columns = [(i, c, g) for i, c, g, _ in ethnic]
+        plan.total_column = total_column
+        if total_column is not None:
+            notes.append(f"Column '{headers[total_column]}' read as a row total: it is "
+                         "checked against the ethnic group columns, not added to them.")
+    elif ethnic:
+        notes.append("Columns named after ethnic groups (" + ", ".join(
+            f"'{headers[i]}'" for i, *_ in ethnic[:6]) + ") are not used: the ethnicity comes "
+            f"from '{headers[columns['ethnicity']]}'.")
+        ethnic = []
+    if plan.layout == "staff":
+        if "headcount" in columns:
+            notes.append(f"Column '{headers[columns.pop('headcount')]}' is not used: each row "
+                         "is one person.")
+    elif "staff_id" in columns:
+        notes.append(f"Column '{headers[columns.pop('staff_id')]}' (staff number) is not used: "
+                     "the file has counts, not one row per person.")
+    if rate_columns:
+        notes.append("Percentage or rate columns are not used: " + ", ".join(
+            f"'{headers[i]}'" for i in rate_columns[:6]) + ".")
+
+    used = set(columns.values()) | {i for i, *_ in ethnic} | {i for i, _ in plan.stage_columns}
+    if total_column is not None and wide_form:
+        used.add(total_column)
+    for i in range(len(headers)):
+        if i in used or i in rate_columns or i in taken:
+            continue
+        share, filled = _numeric_share(raw, i)
+        if plan.layout == "staff" or not filled:
+            continue
+        if share >= 0.8:
+            if wide_form:
+                plan.unrecognised_headers.append(i)
+        else:
+            plan.split_columns.append(i)
+    if plan.unrecognised_headers:
+        notes.append("Columns of numbers whose headers are not ethnic groups were not used: "
+                     + ", ".join(f"'{headers[i]}'" for i in plan.unrecognised_headers[:8])
+                     + ". If one is an ethnic group, map it with ethnicity_map.")
+    return plan
+
+
+def _drop_subtotals(ethnic: list[tuple[int, str, str, str]], headers: list[str],
+                    notes: list[str]) -> list[tuple[int, str, str, str]]:
+    """Drop generic columns that are subtotals of specific ones in the same file.
+
+    ``White`` next to ``White British`` / ``White Irish``, ``Asian`` next to ``Indian``, or
+    ``BME`` next to ``Asian`` / ``Black`` ... would count people twice.
+    """
+    specific_groups = {g for _, _, g, code in ethnic if code not in ("", "mapped")}
+    bme_detail = {g for _, c, g, _ in ethnic if c == "BME" and g != "BME (not specified)"}
+    keep, dropped = [], []
+    for item in ethnic:
+        i, _category, group, code = item
+        generic_of_specific = code == "" and group in specific_groups and group != "Unknown"
+        bme_total = group == "BME (not specified)" and bool(bme_detail)
+        if generic_of_specific or bme_total:
+            dropped.append(headers[i])
+        else:
+            keep.append(item)
+    if dropped:
+        notes.append("Read as subtotals of other ethnic group columns and not added: "
+                     + ", ".join(f"'{d}'" for d in dropped) + ".")
+    return keep
