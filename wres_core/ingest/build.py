@@ -387,7 +387,7 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
         col = cols["staff_id"]
         factor = f[col]
         ok = rows.ok & (factor.codes >= 0)
-        if len(factor.labels) < int(ok.sum()):  # some number repeats somewhere
+        if len(factor.labels) < int((factor.codes >= 0).sum()):  # some number repeats
             oy = org.clip(0) * max(len(years), 1) + year_idx
             key = factor.codes * (max(n_orgs, 1) * max(len(years), 1)) + oy
             where = np.flatnonzero(ok)
@@ -405,8 +405,11 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
     exclusions = rows.exclusions()
     ok = rows.ok
     if not ok.any():
-        reasons = "; ".join(f"{e.count:,} {e.reason}" + (f" in '{e.column}'" if e.column
-                                                          else "") for e in exclusions[:4])
+        reasons = "; ".join(
+            f"{e.count:,} {e.reason}" + (f" in '{e.column}'" if e.column else "")
+            + f" (rows {', '.join(str(r) for r in e.rows[:5])}"
+            + (f"; e.g. {', '.join(repr(x) for x in e.examples[:3])}" if e.examples else "")
+            + ")" for e in exclusions[:4])
         raise IngestError(name, f"Every one of the {n:,} data rows was excluded ({reasons}).",
                           "rows with a recognised band and ethnicity and a whole-number count.",
                           "Look at the first rows listed, fix the labels or map them by hand "

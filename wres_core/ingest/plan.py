@@ -79,6 +79,16 @@ def _numeric_share(raw: RawTable, index: int) -> tuple[float, int]:
     return sum(1 for v in values if looks_numeric(v)) / len(values), len(values)
 
 
+def _detail(raw: RawTable, index: int) -> int:
+    """How many distinct ethnic groups (and NHS codes) the sample of a column names."""
+    found = set()
+    for value in {r[index] for r in raw.sample if r[index]}:
+        match = match_ethnicity(value)
+        if match is not None:
+            found.add((match.group, match.code))
+    return len(found)
+
+
 def _headers_text(raw: RawTable) -> str:
     shown = ", ".join(f"'{h}'" for h in raw.headers[:15])
     return shown + (f" and {len(raw.headers) - 15} more" if len(raw.headers) > 15 else "")
@@ -146,14 +156,21 @@ def plan_columns(raw: RawTable, *, layout: str | None, kind: str | None,
 
     aliases, ranks = column_aliases(), alias_rank()
     candidates: dict[str, list[tuple[int, int]]] = {}
+    # "N" is both the alias "n" (a count) and NHS code N (Black African): among other code
+    # headers (A, B, C ...) it is the code.
+    letters = [h for h in headers if len(h.strip()) == 1 and match_ethnicity(h.strip())]
     for i, header in enumerate(headers):
-        if i in taken:
+        if i in taken or (len(letters) >= 3 and header.strip() in ("N", "n")):
             continue
         canonical = aliases.get(header_key(header))
         if canonical and canonical not in columns and canonical not in disabled:
             candidates.setdefault(canonical, []).append((ranks[header_key(header)], i))
     for canonical, found in candidates.items():
         found.sort()
+        if canonical == "ethnicity" and len(found) > 1:
+            # e.g. "ethnicity" (White/BME) beside "ethnic_group" (Asian, Black ...): read the
+            # more detailed one.
+            found.sort(key=lambda rank_col: (-_detail(raw, rank_col[1]), rank_col[0]))
         columns[canonical] = found[0][1]
         taken.add(found[0][1])
         how[canonical] = f"alias '{headers[found[0][1]]}'"
@@ -347,7 +364,8 @@ def _drop_subtotals(ethnic: list[tuple[int, str, str, str]], headers: list[str],
     ``BME`` next to ``Asian`` / ``Black`` ... would count people twice.
     """
     specific_groups = {g for _, _, g, code in ethnic if code not in ("", "mapped")}
-    bme_detail = {g for _, c, g, _ in ethnic if c == "BME" and g != "BME (not specified)"}
+    bme_detail = {g for _, c, g, code in ethnic
+                  if c == "BME" and g != "BME (not specified)" and code != "mapped"}
     keep, dropped = [], []
     for item in ethnic:
         i, _category, group, code = item

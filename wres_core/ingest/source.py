@@ -27,6 +27,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute
 import pyarrow.csv as pcsv
 
 from wres_core.errors import IngestError
@@ -393,7 +394,13 @@ def _open_csv(data: bytes | pa.Buffer, name: str) -> RawTable:
     title = [" ".join(c.strip() for c in r if c.strip()) for r in records[:header_index]]
     title = [t for t in title if t]
     sample, sample_rows = [], []
-    for i, record in enumerate(records[header_index + 1:], start=header_index + 2):
+    body_text = "\n".join(lines[header_index + 1:])
+    try:
+        body_records = list(csv.reader(io.StringIO(body_text, newline=""),
+                                       delimiter=delimiter))
+    except csv.Error:
+        return _python_csv(data, name, delimiter, notes)
+    for i, record in enumerate(body_records, start=header_index + 2):
         cells = [c.strip() for c in record]
         if not any(cells):
             continue
@@ -475,6 +482,19 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
     if problems:
         return None
     n = table.num_rows
+    if n and wanted:
+        blank = None
+        for i in wanted:
+            nulls = table.column(names[i]).is_null()
+            blank = nulls if blank is None else pa.compute.and_(blank, nulls)
+        blank_rows = np.asarray(blank.to_numpy(zero_copy_only=False), dtype=bool)
+        if blank_rows.any():
+            last = np.flatnonzero(~blank_rows)
+            end = int(last[-1]) + 1 if len(last) else 0
+            if blank_rows[:end].any():
+                return None  # blank rows in the middle: the Python reader numbers them
+            table = table.slice(0, end)  # blank lines at the end
+            n = end
     factors: dict[int, Factor] = {}
     for i in wanted:
         column = table.column(names[i])

@@ -209,8 +209,12 @@ def year_in_text(text: str) -> int | None:
     match = _YMD_IN_TEXT.search(text)
     if match:
         return int(match.group(1))
-    years = {int(y) for y in _YEAR_IN_TEXT.findall(text)}
-    return years.pop() if len(years) == 1 else None
+    years = sorted({int(y) for y in _YEAR_IN_TEXT.findall(text)})
+    if len(years) == 1:
+        return years[0]
+    if len(years) == 2 and years[1] == years[0] + 1:  # "1 April 2023 to 31 March 2024"
+        return years[1]
+    return None
 
 
 # --- organisations ------------------------------------------------------------------------
