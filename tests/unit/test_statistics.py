@@ -6,6 +6,8 @@ over random tables and property tests are in test_statistics_vectorised.py.
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import math
 
 import numpy as np
@@ -33,6 +35,17 @@ def test_public_api_is_exported():
     assert {"disparity_statistics", "wilson_interval", "adjust_p_values", "fisher_exact_p",
             "conditional_odds_ratio_interval", "koopman_interval",
             "ratio_change_test"} <= set(statistics.__all__)
+
+
+@pytest.mark.parametrize("module", [
+    "_conditional_interval", "_detectable_ratio", "_disparity", "_fisher_exact",
+    "_koopman_interval", "_log_intervals", "_p_value_adjustment", "_pearson_chi_square",
+    "_ratio_change", "_wilson_interval"])
+def test_docstring_worked_examples(module):
+    result = doctest.testmod(importlib.import_module(f"wres_core.statistics.{module}"),
+                             optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0
 
 
 # --- orientation and the tier identity ------------------------------------------------------

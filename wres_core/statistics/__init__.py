@@ -5,18 +5,16 @@ Each stage of the career ladder is a 2x2 table of White and BME counts. The main
 a whole batch of stages in one call (every trust, year and stage of a national file). The
 building blocks are public too, one statistic per private module:
 
-========================================  ====================================================
-:func:`disparity_statistics`              ratio, interval, test, flags and notes per stage
-:func:`fisher_exact_p`                    Fisher's exact test, two-sided as R's ``fisher.test``
-:func:`conditional_odds_ratio_interval`   exact conditional (Cornfield) interval, as R
-:func:`koopman_interval`                  score interval for a ratio of two proportions
-:func:`woolf_interval`, :func:`katz_interval`  log intervals for odds ratio / relative risk
-:func:`pearson_chi_square_p`              Pearson's chi-square test, no continuity correction
-:func:`wilson_interval`                   Wilson score interval for one proportion
-:func:`adjust_p_values`                   Holm or Benjamini-Hochberg, within groups
-:func:`ratio_change_test`                 Altman & Bland test of two independent ratios
-:func:`detectable_ratio`                  smallest ratio these numbers could show (~50% power)
-========================================  ====================================================
+* :func:`disparity_statistics` -- ratio, interval, test, flags and notes per stage;
+* :func:`fisher_exact_p` -- Fisher's exact test, two-sided as R's ``fisher.test``;
+* :func:`conditional_odds_ratio_interval` -- exact conditional (Cornfield) interval, as R;
+* :func:`koopman_interval` -- score interval for a ratio of two proportions;
+* :func:`woolf_interval`, :func:`katz_interval` -- log intervals (odds ratio, relative risk);
+* :func:`pearson_chi_square_p` -- Pearson's chi-square test without continuity correction;
+* :func:`wilson_interval` -- Wilson score interval for one proportion;
+* :func:`adjust_p_values` -- Holm or Benjamini-Hochberg adjustment, within groups;
+* :func:`ratio_change_test` -- Altman & Bland test of two independent ratios;
+* :func:`detectable_ratio` -- smallest ratio the numbers could show (about 50% power).
 
 Orientation (see docs/architecture.md): every ratio is White relative to BME,
 ``(white_to / white_from) / (bme_to / bme_from)``, so above 1 is adverse to BME staff.

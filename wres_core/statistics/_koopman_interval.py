@@ -116,12 +116,16 @@ def koopman_interval_of(x1, n1, x2, n2, level: float) -> tuple[np.ndarray, np.nd
             if not index.size:
                 continue
             args = (x1[index], n1[index], x2[index], n2[index])
-            centre = np.clip(estimate[index], -LOG_RATIO_REACH, LOG_RATIO_REACH)
-            # The bound lies on the side of the estimate where the score reaches +/- z.
+            centre = estimate[index]
+            finite = np.isfinite(centre)
+            # The bound lies on the side of the estimate where the score reaches +/- z. With
+            # x1 = 0 or x2 = 0 the estimate is 0 or infinite and the bound can be anywhere.
             if target > 0:
-                left, right = centre - LOG_RATIO_REACH, centre
+                left = np.where(finite, centre - LOG_RATIO_REACH, -LOG_RATIO_REACH)
+                right = np.where(finite, centre, LOG_RATIO_REACH)
             else:
-                left, right = centre, centre + LOG_RATIO_REACH
+                left = np.where(finite, centre, -LOG_RATIO_REACH)
+                right = np.where(finite, centre + LOG_RATIO_REACH, LOG_RATIO_REACH)
             for _ in range(BISECTION_STEPS):
                 middle = 0.5 * (left + right)
                 # The score falls as phi0 rises: above target means the bound is further right.
