@@ -29,7 +29,11 @@ from wres_core.statistics._disparity import (
 )
 from wres_core.statistics._fisher_exact import fisher_exact_p
 from wres_core.statistics._koopman_interval import koopman_interval
-from wres_core.statistics._log_intervals import katz_interval, woolf_interval
+from wres_core.statistics._log_intervals import (
+    katz_interval,
+    log_ratio_standard_error,
+    woolf_interval,
+)
 from wres_core.statistics._p_value_adjustment import adjust_p_values
 from wres_core.statistics._pearson_chi_square import pearson_chi_square_p
 from wres_core.statistics._ratio_change import RatioChange, ratio_change_test
@@ -47,6 +51,7 @@ __all__ = [
     "fisher_exact_p",
     "katz_interval",
     "koopman_interval",
+    "log_ratio_standard_error",
     "pearson_chi_square_p",
     "ratio_change_test",
     "wilson_interval",

@@ -50,13 +50,20 @@ def woolf_interval(a, b, c, d, level: float = 0.95) -> tuple[np.ndarray, np.ndar
     return woolf_interval_of(a, b, c, d, level)
 
 
+def woolf_standard_error_of(a, b, c, d) -> np.ndarray:
+    """Woolf's standard error of log(OR), ``sqrt(1/a + 1/b + 1/c + 1/d)``; NaN with a zero."""
+    defined = (a > 0) & (b > 0) & (c > 0) & (d > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(defined, np.sqrt(1 / a + 1 / b + 1 / c + 1 / d), np.nan)
+
+
 def woolf_interval_of(a, b, c, d, level: float) -> tuple[np.ndarray, np.ndarray]:
     """Woolf bounds for float cells (no checks); NaN where a cell is zero."""
     z = two_sided_z(level)
     defined = (a > 0) & (b > 0) & (c > 0) & (d > 0)
+    se = woolf_standard_error_of(a, b, c, d)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_ratio = np.log(a) + np.log(d) - np.log(b) - np.log(c)
-        se = np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
         low = np.where(defined, np.exp(log_ratio - z * se), np.nan)
         high = np.where(defined, np.exp(log_ratio + z * se), np.nan)
     return low, high
@@ -98,14 +105,47 @@ def katz_interval(x1, n1, x2, n2, level: float = 0.95) -> tuple[np.ndarray, np.n
     return katz_interval_of(x1, n1, x2, n2, level)
 
 
+def katz_standard_error_of(x1, n1, x2, n2) -> np.ndarray:
+    """Katz's standard error of log(RR), ``sqrt(1/x1 - 1/n1 + 1/x2 - 1/n2)``; NaN where
+    undefined (a zero numerator, or x > n)."""
+    defined = (x1 > 0) & (x2 > 0) & (x1 <= n1) & (x2 <= n2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # max(.., 0) guards rounding when x = n in both groups (variance exactly 0).
+        se = np.sqrt(np.maximum(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2, 0.0))
+    return np.where(defined, se, np.nan)
+
+
 def katz_interval_of(x1, n1, x2, n2, level: float) -> tuple[np.ndarray, np.ndarray]:
     """Katz bounds for float counts (no checks); NaN where undefined."""
     z = two_sided_z(level)
     defined = (x1 > 0) & (x2 > 0) & (x1 <= n1) & (x2 <= n2)
+    se = katz_standard_error_of(x1, n1, x2, n2)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_ratio = np.log(x1) - np.log(n1) - np.log(x2) + np.log(n2)
-        # max(.., 0) guards rounding when x = n in both groups (variance exactly 0).
-        se = np.sqrt(np.maximum(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2, 0.0))
         low = np.where(defined, np.exp(log_ratio - z * se), np.nan)
         high = np.where(defined, np.exp(log_ratio + z * se), np.nan)
     return low, high
+
+
+def log_ratio_standard_error(kind: str, white_to, white_from, bme_to, bme_from) -> np.ndarray:
+    """Standard error of the log disparity ratio of each stage (for funnel plots).
+
+    ``kind="odds"``: Woolf, ``sqrt(1/white_to + 1/white_from + 1/bme_to + 1/bme_from)``.
+    ``kind="risk"``: Katz, ``sqrt(1/white_to - 1/white_from + 1/bme_to - 1/bme_from)``.
+    NaN where a count that the formula divides by is zero (the stage then has a zero cell
+    and cannot be placed on a funnel plot).
+
+    The Woolf example above, ``[[14, 7], [12, 27]]``: sqrt(1/14 + 1/7 + 1/12 + 1/27).
+
+    >>> log_ratio_standard_error("odds", [14], [7], [12], [27]).round(4).tolist()
+    [0.5785]
+    """
+    names = ("white_to", "white_from", "bme_to", "bme_from")
+    counts = as_count_arrays(names, (white_to, white_from, bme_to, bme_from))
+    require_non_negative(names, counts)
+    wt, wf, bt, bf = (np.asarray(v, dtype=float) for v in counts)
+    if kind == "odds":
+        return woolf_standard_error_of(wt, wf, bt, bf)
+    if kind == "risk":
+        return katz_standard_error_of(wt, wf, bt, bf)
+    raise ValueError(f"kind must be 'odds' or 'risk', not {kind!r}.")
