@@ -1,0 +1,279 @@
+"""Altair charts of the analysis: the progression funnel, the stage chart and peer funnel plots.
+
+Charts are built here, not in the app, so that the exported packs draw the same pictures.
+Design rules: the Okabe-Ito colour-blind-safe palette; ratios on a log axis (a ratio of 2 and
+a ratio of 1/2 are the same distance from parity); the parity line at 1 and the non-adverse
+range 0.80-1.25 shaded; tooltips with the exact numbers; a ``description`` on every chart for
+screen readers; and a ``large`` option with bigger type for projectors.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from wres_core.bands import AFC_BANDS, MEDICAL_GRADES, band_label
+from wres_core.formatting import format_interval, format_p_value, format_ratio, format_share
+from wres_core.options import NON_ADVERSE_HIGH, NON_ADVERSE_LOW
+
+# Okabe & Ito (2008), "Color universal design": distinguishable with common colour blindness.
+WHITE_COLOUR = "#0072B2"     # blue
+BME_COLOUR = "#E69F00"       # orange
+UNKNOWN_COLOUR = "#999999"   # grey
+ADVERSE_COLOUR = "#D55E00"   # vermillion
+FAVOURABLE_COLOUR = "#56B4E9"  # sky blue
+WITHIN_COLOUR = "#555555"    # dark grey
+TRUST_COLOUR = "#D55E00"
+PEER_COLOUR = "#0072B2"
+SHADE_COLOUR = "#009E73"     # bluish green, light, for the non-adverse range
+
+VERDICT_COLOURS = {
+    "adverse": ADVERSE_COLOUR, "within range": WITHIN_COLOUR, "favourable": FAVOURABLE_COLOUR,
+    "not defined": UNKNOWN_COLOUR,
+}
+
+
+def _sizes(large: bool) -> dict[str, int]:
+    return {"label": 18 if large else 12, "title": 20 if large else 13,
+            "heading": 24 if large else 15, "point": 220 if large else 90,
+            "stroke": 4 if large else 2.5}
+
+
+def _configure(chart: alt.TopLevelMixin, large: bool) -> alt.TopLevelMixin:
+    s = _sizes(large)
+    return (chart.configure_axis(labelFontSize=s["label"], titleFontSize=s["title"],
+                                 labelLimit=400)
+            .configure_legend(labelFontSize=s["label"], titleFontSize=s["title"],
+                              orient="bottom")
+            .configure_title(fontSize=s["heading"], anchor="start")
+            .configure_view(strokeWidth=0))
+
+
+# --- the progression funnel ---------------------------------------------------------------
+
+
+def funnel_data(representation: pd.DataFrame, include_medical: bool = False) -> pd.DataFrame:
+    """Long frame (band, group, headcount, share text) for the funnel chart."""
+    bands = list(AFC_BANDS) + (list(MEDICAL_GRADES) if include_medical else [])
+    rep = representation[representation["band"].astype(str).isin(bands)]
+    rows = []
+    for _, r in rep.iterrows():
+        for group, column in (("White", "white"), ("BME", "bme"), ("Unknown", "unknown")):
+            rows.append({
+                "band": band_label(str(r["band"])), "group": group,
+                "headcount": int(r[column]), "band_total": int(r["total"]),
+                "bme_share": format_share(r["bme_share"]),
+                "interval": f"{format_share(r['ci_low'])} to {format_share(r['ci_high'])}",
+                "unknown_share": format_share(r["unknown_share"]),
+            })
+    return pd.DataFrame(rows, columns=["band", "group", "headcount", "band_total", "bme_share",
+                                       "interval", "unknown_share"])
+
+
+def funnel_chart(representation: pd.DataFrame, overall_share: float, *, group_name: str = "BME",
+                 large: bool = False, title: str | None = None) -> alt.TopLevelMixin:
+    """Headcount by band (White / BME / unknown, centred like a funnel) beside the BME share
+    of each band with its Wilson interval and a line at the trust-wide share."""
+    data = funnel_data(representation)
+    order = [band_label(b) for b in reversed(AFC_BANDS)]
+    present = [b for b in order if b in set(data["band"])]
+    s = _sizes(large)
+    colour = alt.Color("group:N", title="Ethnicity", scale=alt.Scale(
+        domain=["White", "BME", "Unknown"], range=[WHITE_COLOUR, BME_COLOUR, UNKNOWN_COLOUR]),
+        legend=alt.Legend(labelExpr=f"datum.label == 'BME' ? '{group_name}' : datum.label"))
+    y = alt.Y("band:N", sort=present, title=None)
+    tooltip = [alt.Tooltip("band:N", title="Band"), alt.Tooltip("group:N", title="Group"),
+               alt.Tooltip("headcount:Q", title="Headcount", format=","),
+               alt.Tooltip("band_total:Q", title="All staff in band", format=","),
+               alt.Tooltip("bme_share:N", title=f"{group_name} share of known"),
+               alt.Tooltip("unknown_share:N", title="Ethnicity unknown")]
+    bars = alt.Chart(data).mark_bar().encode(
+        y=y, x=alt.X("headcount:Q", stack="center", title="Headcount", axis=alt.Axis(
+            labelExpr="abs(datum.value)")),
+        color=colour, order=alt.Order("group_order:Q"), tooltip=tooltip,
+    ).transform_calculate(
+        group_order="datum.group == 'White' ? 0 : datum.group == 'BME' ? 1 : 2"
+    ).properties(width=420 if not large else 560, height=alt.Step(30 if large else 24),
+                 title="Headcount by band")
+
+    shares = representation[representation["band"].astype(str).isin(AFC_BANDS)].copy()
+    shares["band"] = [band_label(str(b)) for b in shares["band"]]
+    shares["share_text"] = [format_share(v) for v in shares["bme_share"]]
+    shares["interval_text"] = [f"{format_share(a)} to {format_share(b)}"
+                               for a, b in zip(shares["ci_low"], shares["ci_high"])]
+    base = alt.Chart(shares[["band", "bme_share", "ci_low", "ci_high", "share_text",
+                             "interval_text", "bme", "white"]])
+    share_tooltip = [alt.Tooltip("band:N", title="Band"),
+                     alt.Tooltip("share_text:N", title=f"{group_name} share"),
+                     alt.Tooltip("interval_text:N", title="95% interval"),
+                     alt.Tooltip("bme:Q", title=group_name, format=","),
+                     alt.Tooltip("white:Q", title="White", format=",")]
+    x_share = alt.X("bme_share:Q", title=f"{group_name} share of staff with known ethnicity",
+                    axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
+    rules = base.mark_rule(strokeWidth=s["stroke"], color=BME_COLOUR).encode(
+        y=alt.Y("band:N", sort=present, title=None, axis=None), x=alt.X("ci_low:Q"),
+        x2="ci_high:Q", tooltip=share_tooltip)
+    points = base.mark_point(filled=True, size=s["point"], color=BME_COLOUR).encode(
+        y=alt.Y("band:N", sort=present, title=None, axis=None), x=x_share, tooltip=share_tooltip)
+    overall = alt.Chart(pd.DataFrame({"share": [overall_share],
+                                      "text": [f"Trust-wide {format_share(overall_share)}"]}))
+    overall_rule = overall.mark_rule(strokeDash=[6, 4], color=WITHIN_COLOUR,
+                                     strokeWidth=2).encode(
+        x="share:Q", tooltip=[alt.Tooltip("text:N", title="All AfC staff")])
+    share_chart = (overall_rule + rules + points).properties(
+        width=300 if not large else 380, height=alt.Step(30 if large else 24),
+        title=f"{group_name} share per band")
+    chart = alt.hconcat(bars, share_chart, spacing=10).resolve_scale(y="shared")
+    description = funnel_description(representation, overall_share, group_name)
+    chart = chart.properties(description=description, title=title or "")
+    return _configure(chart, large)
+
+
+def funnel_description(representation: pd.DataFrame, overall_share: float,
+                       group_name: str = "BME") -> str:
+    """A text version of the funnel chart, for screen readers and the page's caption."""
+    rep = representation[representation["band"].astype(str).isin(AFC_BANDS)]
+    if rep.empty:
+        return "No Agenda for Change staff in the data."
+    parts = [f"{band_label(str(r['band']))}: {int(r['total']):,} staff, {group_name} "
+             f"{format_share(r['bme_share'])}" for _, r in rep.iterrows()]
+    return (f"Headcount and {group_name} share by pay band, bottom to top. Trust-wide "
+            f"{group_name} share {format_share(overall_share)}. " + "; ".join(parts) + ".")
+
+
+# --- the stage chart ----------------------------------------------------------------------
+
+
+def _log_domain(values: list[np.ndarray]) -> tuple[float, float]:
+    finite = np.concatenate([np.asarray(v, float) for v in values])
+    finite = finite[np.isfinite(finite) & (finite > 0)]
+    low = min(0.5, finite.min() if finite.size else 0.5)
+    high = max(2.0, finite.max() if finite.size else 2.0)
+    # Keep absurd intervals (tiny counts) from squashing everything else.
+    low, high = max(low / 1.15, 0.01), min(high * 1.15, 100.0)
+    return low, high
+
+
+def stage_chart_data(stages: pd.DataFrame) -> tuple[pd.DataFrame, tuple[float, float]]:
+    """Stage rows with display columns clipped to the axis, plus the axis domain."""
+    data = stages.copy()
+    domain = _log_domain([data["ratio"], data["ci_low"], data["ci_high"]])
+    lo, hi = domain
+
+    def clip(values: pd.Series) -> np.ndarray:
+        v = values.to_numpy(dtype=float)
+        v = np.where(np.isnan(v), np.nan, v)
+        return np.clip(np.where(v <= 0, lo, v), lo, hi)
+
+    data["x_ratio"] = clip(data["ratio"])
+    data["x_low"] = clip(data["ci_low"])
+    data["x_high"] = clip(data["ci_high"])
+    data["ratio_text"] = [format_ratio(v) for v in data["ratio"]]
+    data["interval_text"] = [format_interval(a, b) for a, b in zip(data["ci_low"],
+                                                                   data["ci_high"])]
+    data["p_text"] = [format_p_value(v) for v in data["p_value"]]
+    data["p_adj_text"] = [format_p_value(v) for v in data["p_adjusted"]]
+    data["counts_text"] = [f"White {a:,} of {b:,}; {c} {d:,} of {e:,}" if k == "recruitment"
+                           else f"White {b:,} -> {a:,}; {c} {e:,} -> {d:,}"
+                           for k, a, b, c, d, e in zip(data["kind"], data["white_to"],
+                                                       data["white_from"], data["comparison"],
+                                                       data["bme_to"], data["bme_from"])]
+    data["display_label"] = [
+        f"{lab} ({c})" if c != "BME" else lab for lab, c in zip(data["label"],
+                                                                data["comparison"])]
+    data["significance"] = np.where(data["significant"], "significant", "not significant")
+    data = data[data["x_ratio"].notna()]
+    return data, domain
+
+
+def stage_chart(stages: pd.DataFrame, *, large: bool = False, title: str | None = None,
+                level: float = 0.95) -> alt.TopLevelMixin:
+    """Each stage's ratio on a log axis with its interval; parity at 1; 0.80-1.25 shaded;
+    adverse stages coloured; recruitment stages first, then the band steps, then the tiers."""
+    data, domain = stage_chart_data(stages)
+    s = _sizes(large)
+    order = list(dict.fromkeys(data["display_label"]))
+    y = alt.Y("display_label:N", sort=order, title=None)
+    x_scale = alt.Scale(type="log", domain=list(domain), clamp=True)
+    level_text = f"{level * 100:g}%"
+    tooltip = [alt.Tooltip("label:N", title="Stage"), alt.Tooltip("comparison:N", title="Group"),
+               alt.Tooltip("ratio_text:N", title="Ratio (White vs group)"),
+               alt.Tooltip("interval_text:N", title=f"{level_text} interval"),
+               alt.Tooltip("ci_method:N", title="Interval method"),
+               alt.Tooltip("p_text:N", title="p"), alt.Tooltip("p_adj_text:N", title="Adjusted p"),
+               alt.Tooltip("test:N", title="Test"), alt.Tooltip("counts_text:N", title="Counts"),
+               alt.Tooltip("verdict:N", title="Range")]
+    shade = alt.Chart(pd.DataFrame({"low": [NON_ADVERSE_LOW], "high": [NON_ADVERSE_HIGH],
+                                    "text": ["Non-adverse range 0.80-1.25"]})).mark_rect(
+        color=SHADE_COLOUR, opacity=0.15).encode(
+        x=alt.X("low:Q", scale=x_scale), x2="high:Q", tooltip=[alt.Tooltip("text:N", title="")])
+    parity = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(
+        color="black", strokeWidth=1.5).encode(x=alt.X("x:Q", scale=x_scale))
+    colour = alt.Color("verdict:N", title="Ratio", scale=alt.Scale(
+        domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values())))
+    base = alt.Chart(data)
+    intervals = base.mark_rule(strokeWidth=s["stroke"]).encode(
+        y=y, x=alt.X("x_low:Q", scale=x_scale,
+                     title="Ratio, White vs ethnic minority staff (log scale; above 1 adverse)"),
+        x2="x_high:Q", color=colour, tooltip=tooltip)
+    points = base.mark_point(filled=True, size=s["point"]).encode(
+        y=y, x=alt.X("x_ratio:Q", scale=x_scale), color=colour,
+        shape=alt.Shape("significance:N", title="After adjustment", scale=alt.Scale(
+            domain=["significant", "not significant"], range=["circle", "diamond"])),
+        tooltip=tooltip)
+    chart = (shade + parity + intervals + points).properties(
+        width=560 if not large else 760, height=alt.Step(34 if large else 26),
+        title=title or "")
+    chart = chart.properties(description=stage_description(stages, level))
+    return _configure(chart, large)
+
+
+def stage_description(stages: pd.DataFrame, level: float = 0.95) -> str:
+    """A text version of the stage chart, for screen readers."""
+    if stages.empty:
+        return "No stages could be computed."
+    parts = [f"{r['label']} ({r['comparison']}): ratio {format_ratio(r['ratio'])}, "
+             f"{level * 100:g}% interval {format_interval(r['ci_low'], r['ci_high'])}, "
+             f"{r['verdict']}{', significant' if r['significant'] else ''}"
+             for _, r in stages.iterrows()]
+    return ("Ratios of White to ethnic minority staff's likelihood of progressing, stage by "
+            "stage; above 1 is adverse. " + "; ".join(parts) + ".")
+
+
+def ladder_waterfall_chart(contributions: pd.DataFrame, *, group_name: str = "BME",
+                           large: bool = False) -> alt.TopLevelMixin:
+    """The ladder's disparity building up step by step (a waterfall on a log axis).
+
+    Each bar runs from the ladder's ratio below a step to the ratio above it, so the bars
+    chain from parity (1) at the first band to the whole ladder's ratio at the top; adverse
+    steps push right, favourable steps pull left. Steps with a zero count are left out.
+    """
+    data = contributions[np.isfinite(contributions["log_ratio"].astype(float))].copy()
+    data["end"] = data["cumulative_ratio"].astype(float)
+    data["start"] = data["end"] / data["ratio"].astype(float)
+    data["ratio_text"] = [format_ratio(v) for v in data["ratio"]]
+    data["share_text"] = [format_share(v, 0) for v in data["adverse_share"]]
+    data["cumulative_text"] = [format_ratio(v) for v in data["end"]]
+    order = list(dict.fromkeys(data["label"]))
+    domain = _log_domain([data["start"], data["end"]])
+    x_scale = alt.Scale(type="log", domain=list(domain), clamp=True)
+    bars = alt.Chart(data).mark_bar(height=18 if large else 14).encode(
+        y=alt.Y("label:N", sort=order, title=None),
+        x=alt.X("start:Q", scale=x_scale,
+                title=f"Ladder ratio, White vs {group_name}, from the first band (log scale)"),
+        x2="end:Q",
+        color=alt.Color("verdict:N", title="Step", scale=alt.Scale(
+            domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values()))),
+        tooltip=[alt.Tooltip("label:N", title="Step"),
+                 alt.Tooltip("ratio_text:N", title="Step ratio"),
+                 alt.Tooltip("cumulative_text:N", title="Ladder ratio after this step"),
+                 alt.Tooltip("share_text:N", title="Share of adverse build-up")])
+    parity = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(
+        color="black", strokeWidth=1.5).encode(x=alt.X("x:Q", scale=x_scale))
+    chart = (parity + bars).properties(width=560 if not large else 760,
+                                       height=alt.Step(30 if large else 24))
+    parts = "; ".join(f"{r['label']}: step ratio {format_ratio(r['ratio'])}, ladder ratio "
+                      f"{format_ratio(r['end'])}" for _, r in data.iterrows())
+    chart = chart.properties(description=f"The ladder's disparity step by step. {parts}.")
+    return _configure(chart, large)

@@ -1,0 +1,243 @@
+"""The command line: ``python -m wres_core analyse FILE [FILE ...]``.
+
+Reads workforce and recruitment files (any layout ingest accepts), analyses one organisation
+(``--org``), every organisation (``--all``) or the only one in the files, and prints a readable
+summary, one JSON document (``--json``) or the stage table as CSV (``--csv``). A file that
+cannot be read prints the ingest message, no traceback, and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from wres_core.analysis import AllResults, TrustAnalysis, analyse_dataset
+from wres_core.bands import AFC_BANDS, TierDefinition
+from wres_core.errors import IngestError
+from wres_core.formatting import format_interval, format_p_value, format_ratio, format_share
+from wres_core.ingest import Dataset, load_dataset
+from wres_core.options import ADJUSTMENTS, CI_METHODS, AnalysisOptions
+from wres_core.peers import PeerUniverse, peer_comparison, peer_group
+from wres_core.reports import EXPORT_COLUMNS, analysis_to_json, suppress_small_counts
+from wres_core.synthetic import write_sample_data
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed without a traceback, exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m wres_core",
+        description="WRES racial disparity ratios: every stage's ratio with its interval, "
+                    "test and the bottleneck.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    analyse = commands.add_parser(
+        "analyse", help="analyse workforce (and recruitment) files",
+        description="Analyse one organisation (--org), every organisation (--all) or the only "
+                    "one in the files. Workforce and recruitment files can be passed together.")
+    analyse.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                         help="CSV or Excel files (workforce and/or recruitment)")
+    analyse.add_argument("--org", metavar="CODE", help="organisation code to analyse")
+    analyse.add_argument("--all", action="store_true", help="analyse every organisation")
+    analyse.add_argument("--year", type=int, help="snapshot year (default: the latest)")
+    analyse.add_argument("--ci-method", choices=CI_METHODS, default="auto",
+                         help="interval method (default auto: exact for small counts)")
+    analyse.add_argument("--level", type=float, default=0.95,
+                         help="confidence level (default 0.95)")
+    analyse.add_argument("--groups", choices=("bme", "detailed"), default="bme",
+                         help="all BME staff together, or each detailed group against White")
+    analyse.add_argument("--staff-group", choices=("clinical", "non-clinical"),
+                         help="only clinical or non-clinical AfC staff")
+    analyse.add_argument("--adjust", choices=ADJUSTMENTS, default="holm",
+                         help="p-value adjustment across a trust's stages (default holm)")
+    analyse.add_argument("--tiers", metavar="MIDDLE,UPPER", default="6,8a",
+                         help="first band of the middle and upper tiers (default 6,8a)")
+    analyse.add_argument("--haldane", action="store_true",
+                         help="show +0.5-corrected ratios for stages with a zero count")
+    output = analyse.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print one JSON document")
+    output.add_argument("--csv", action="store_true", help="print the stage table as CSV")
+    analyse.add_argument("--suppress", action="store_true",
+                         help="show counts from 1 to 7 as * in CSV output")
+    analyse.add_argument("--peers", choices=("type", "region", "type_region", "size",
+                                             "diversity", "all"),
+                         help="compare each stage with a peer group from the same files")
+    analyse.add_argument("--k", type=int, default=20,
+                         help="peer group size for --peers size|diversity (default 20)")
+    sample = commands.add_parser("make-sample", help="write the synthetic sample files")
+    sample.add_argument("directory", nargs="?", type=Path, default=Path("sample_data"))
+    return parser
+
+
+def _options(args: argparse.Namespace) -> AnalysisOptions:
+    try:
+        middle, upper = (part.strip() for part in args.tiers.split(","))
+        tiers = TierDefinition.from_cut_points(middle, upper)
+    except ValueError as error:
+        raise CliError(f"--tiers {args.tiers!r}: {error} Give the first band of the middle "
+                       f"and upper tiers, e.g. 6,8a (bands: {', '.join(AFC_BANDS)}).") from error
+    staff = {"clinical": "Clinical", "non-clinical": "Non-clinical", None: None}
+    try:
+        return AnalysisOptions(groups=args.groups, staff_group=staff[args.staff_group],
+                               ci_method=args.ci_method, level=args.level, adjust=args.adjust,
+                               tiers=tiers, haldane=args.haldane)
+    except ValueError as error:
+        raise CliError(str(error)) from error
+
+
+def _data_quality(dataset: Dataset, org_code: str) -> dict:
+    files = []
+    for report in dataset.reports:
+        files.append({
+            "file": report.source, "kind": report.kind, "layout": report.layout,
+            "rows_read": report.rows_read, "rows_used": report.rows_used,
+            "rows_excluded": report.rows_excluded,
+            "excluded_by_reason": report.excluded_by_reason(),
+            "unrecognised": {k: dict(v) for k, v in report.unrecognised.items()},
+            "notes": list(report.notes),
+        })
+    workforce = dataset.workforce[dataset.workforce["org_code"] == org_code]
+    unknown = int(workforce.loc[workforce["ethnicity"] == "Unknown", "headcount"].sum())
+    total = int(workforce["headcount"].sum())
+    return {"files": files, "unknown_ethnicity": unknown, "headcount": total,
+            "unknown_share": unknown / total if total else None,
+            "notes": list(dataset.notes)}
+
+
+def _choose_orgs(results: AllResults, args: argparse.Namespace) -> list[str]:
+    codes = results.organisations["org_code"].astype(str).tolist()
+    if args.all:
+        return codes
+    if args.org:
+        if args.org not in codes:
+            raise CliError(f"Organisation {args.org!r} is not in the files. Codes found: "
+                           f"{_code_list(codes)}.")
+        return [args.org]
+    if len(codes) == 1:
+        return codes
+    if not codes:
+        raise CliError("The files hold no organisation with usable rows.")
+    raise CliError(f"The files hold {len(codes)} organisations: {_code_list(codes)}. Choose "
+                   "one with --org CODE, or analyse them all with --all.")
+
+
+def _code_list(codes: Sequence[str], limit: int = 30) -> str:
+    shown = ", ".join(codes[:limit])
+    return shown + (f" ... and {len(codes) - limit} more" if len(codes) > limit else "")
+
+
+def _peer_summaries(results: AllResults, analysis: TrustAnalysis, kind: str, k: int
+                    ) -> dict[tuple[str, str], dict]:
+    universe = PeerUniverse.from_results(results, synthetic=False, source="the same files")
+    group = peer_group(universe, analysis.org.code, analysis.year, kind, k=k)
+    table = peer_comparison(universe, group)
+    out = {}
+    for row in table.to_dict("records"):
+        out[(row["stage_id"], row["comparison"])] = {
+            "group": kind, "description": group.description, "n": row["n"],
+            "median": _finite(row["median"]), "q1": _finite(row["q1"]),
+            "q3": _finite(row["q3"]), "rank": row["rank"],
+            "percentile": _finite(row["percentile"]), "pooled": _finite(row["pooled"]),
+            "target": _finite(row["target"]), "tau2": _finite(row["tau2"]),
+            "limits_95": [_finite(row["low95"]), _finite(row["high95"])],
+            "limits_998": [_finite(row["low998"]), _finite(row["high998"])],
+            "verdict": row["verdict"], "sentence": row["sentence"],
+        }
+    return out
+
+
+def _finite(value: float | None) -> float | None:
+    if value is None or pd.isna(value) or value in (float("inf"), float("-inf")):
+        return None
+    return float(value)
+
+
+def _text_report(analysis: TrustAnalysis, dataset: Dataset) -> str:
+    org = analysis.org
+    lines = [f"{org.name} ({org.code}), {org.region}, {org.type}: {analysis.year}",
+             f"Options: {analysis.options.groups} groups, {analysis.options.ci_method} "
+             f"intervals at {analysis.options.level_percent}, {analysis.options.adjust} "
+             f"adjustment, tiers {analysis.options.tiers.describe()}", ""]
+    if analysis.overall is not None and len(analysis.overall):
+        row = analysis.overall.iloc[0]
+        lines.append(f"AfC staff: {int(row['total']):,}; BME share of known "
+                     f"{format_share(row['bme_share'])}; ethnicity unknown "
+                     f"{format_share(row['unknown_share'])} (left out of ratios).")
+    if not analysis.has_recruitment:
+        lines.append("No recruitment data for this organisation and year: ladder only.")
+    lines.append("")
+    header = f"{'Stage':<48} {'Group':<7} {'Ratio':>7}  {'Interval':<18} {'adj. p':>7}  Range"
+    lines += [header, "-" * len(header)]
+    for stage in analysis.stages:
+        lines.append(f"{stage.label:<48.48} {stage.comparison:<7.7} "
+                     f"{format_ratio(stage.ratio):>7}  "
+                     f"{format_interval(stage.ci_low, stage.ci_high):<18} "
+                     f"{format_p_value(stage.p_adjusted):>7}  {stage.verdict}"
+                     f"{' *' if stage.significant else ''}")
+    lines += ["", "* significant after adjustment", ""]
+    for bottleneck in analysis.bottlenecks:
+        lines.append(bottleneck.sentence)
+    excluded = sum(r.rows_excluded for r in dataset.reports)
+    if excluded:
+        lines += ["", f"Data quality: {excluded:,} rows left out across the files "
+                      "(see --json for the reasons)."]
+    return "\n".join(lines)
+
+
+def analyse_command(args: argparse.Namespace) -> int:
+    options = _options(args)
+    missing = [str(f) for f in args.files if not f.exists()]
+    if missing:
+        raise CliError(f"File not found: {', '.join(missing)}.")
+    dataset = load_dataset(args.files)
+    results = analyse_dataset(dataset.workforce, dataset.recruitment, options)
+    codes = _choose_orgs(results, args)
+    analyses = []
+    for code in codes:
+        try:
+            analyses.append(results.trust(code, args.year))
+        except KeyError as error:
+            if not args.all:
+                raise CliError(str(error).strip("'\"")) from error
+    if args.json:
+        documents = []
+        for analysis in analyses:
+            peers = (_peer_summaries(results, analysis, args.peers, args.k) if args.peers
+                     else None)
+            documents.append(analysis_to_json(analysis, _data_quality(dataset,
+                                                                      analysis.org.code),
+                                              peers=peers))
+        document = {"orgs": documents} if args.all else documents[0]
+        # Built whole before printing, so a failure never leaves half a document.
+        sys.stdout.write(json.dumps(document, indent=1, allow_nan=False) + "\n")
+    elif args.csv:
+        table = pd.concat([a.stage_table for a in analyses], ignore_index=True)
+        table = table[list(EXPORT_COLUMNS)]
+        if args.suppress:
+            table = suppress_small_counts(table)
+        table.to_csv(sys.stdout, index=False)
+    else:
+        print("\n\n".join(_text_report(a, dataset) for a in analyses))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "analyse":
+            return analyse_command(args)
+        for path in write_sample_data(args.directory).values():
+            print(path)
+        return EXIT_OK
+    except (IngestError, CliError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE

@@ -1,0 +1,260 @@
+"""How a trust compares with trusts like it, stage by stage.
+
+Peer groups (the trust itself is always a member):
+
+- ``type``: trusts of the same type (acute, mental health ...);
+- ``region``: trusts in the same NHS England region;
+- ``type_region``: same type and same region;
+- ``size``: the ``k`` trusts nearest in AfC headcount (on a log scale, since size varies
+  100-fold);
+- ``diversity``: the ``k`` trusts nearest in BME share of AfC staff, because local populations,
+  and so the pool staff are drawn from, differ widely;
+- ``all``: every trust in the national file;
+- ``custom``: a list of codes the user gives.
+
+For each stage the trust's ratio is set against its peers': median and quartiles, rank
+(1 = the highest, most adverse ratio) and percentile (the share of peers with a lower ratio),
+the pooled peer ratio (from the summed counts of every peer, the trust included), and a funnel
+plot (:mod:`wres_core.funnel`) whose 95% and 99.8% limits give the verdict: significantly
+higher than peers (more adverse), similar, or significantly lower.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from wres_core.analysis import AllResults
+from wres_core.formatting import format_ratio, lower_first
+from wres_core.funnel import FunnelResult, funnel_curve, funnel_limits
+from wres_core.statistics import log_ratio_standard_error
+
+PEER_GROUP_KINDS = ("type", "region", "type_region", "size", "diversity", "all", "custom")
+PEER_GROUP_LABELS = {
+    "type": "Same trust type", "region": "Same region", "type_region": "Same type and region",
+    "size": "Nearest in size", "diversity": "Nearest in workforce diversity",
+    "all": "All trusts", "custom": "A list I choose",
+}
+DEFAULT_K = 20
+
+PEER_COLUMNS = (
+    "stage_id", "comparison", "label", "kind", "ratio", "ci_low", "ci_high", "n", "median",
+    "q1", "q3", "rank", "percentile", "pooled", "target", "tau2", "phi", "low95", "high95",
+    "low998", "high998", "verdict", "sentence",
+)
+
+
+@dataclass(frozen=True)
+class PeerUniverse:
+    """The organisations a trust can be compared with: their stages and their sizes.
+
+    ``synthetic`` is True when the peers come from the bundled synthetic national file; every
+    peer view must then say so plainly.
+    """
+
+    stages: pd.DataFrame
+    overall: pd.DataFrame
+    organisations: pd.DataFrame
+    synthetic: bool
+    source: str
+
+    @classmethod
+    def from_results(cls, results: AllResults, *, synthetic: bool, source: str) -> PeerUniverse:
+        return cls(results.stages, results.overall, results.organisations, synthetic, source)
+
+    def with_trust(self, own: AllResults, org_code: str) -> PeerUniverse:
+        """This universe with one trust from another dataset added (replacing any same code)."""
+        def merged(ours: pd.DataFrame, theirs: pd.DataFrame) -> pd.DataFrame:
+            theirs = theirs[theirs["org_code"] == org_code]
+            return pd.concat([ours[ours["org_code"] != org_code], theirs], ignore_index=True)
+        return PeerUniverse(merged(self.stages, own.stages), merged(self.overall, own.overall),
+                            merged(self.organisations, own.organisations), self.synthetic,
+                            self.source)
+
+
+@dataclass(frozen=True)
+class PeerGroup:
+    kind: str
+    org_code: str
+    year: int
+    codes: tuple[str, ...]
+    description: str     # "31 acute trusts in the Midlands"
+    note: str = ""
+
+
+def _org_row(universe: PeerUniverse, org_code: str) -> pd.Series:
+    match = universe.organisations[universe.organisations["org_code"] == org_code]
+    if match.empty:
+        raise KeyError(f"Organisation {org_code!r} is not among the peers' organisations.")
+    return match.iloc[0]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def peer_group(universe: PeerUniverse, org_code: str, year: int, kind: str = "type", *,
+               k: int = DEFAULT_K, custom: tuple[str, ...] | None = None) -> PeerGroup:
+    """The trust's peer group for ``year`` (trusts with AfC data that year)."""
+    if kind not in PEER_GROUP_KINDS:
+        raise ValueError(f"Peer group must be one of {', '.join(PEER_GROUP_KINDS)}, "
+                         f"not {kind!r}.")
+    overall = universe.overall[universe.overall["year"] == year]
+    orgs = universe.organisations.set_index("org_code")
+    available = overall["org_code"].astype(str).tolist()
+    me = _org_row(universe, org_code)
+    if org_code not in available:
+        raise KeyError(f"{org_code} has no AfC data for {year}, so it cannot be placed among "
+                       "peers.")
+    info = orgs.loc[available]
+    note = ""
+    if kind == "type":
+        codes = info.index[info["org_type"] == me["org_type"]]
+        description = f"{_plural(len(codes), str(me['org_type']).lower() + ' trust')}"
+    elif kind == "region":
+        codes = info.index[info["region"] == me["region"]]
+        description = f"{_plural(len(codes), 'trust')} in {me['region']}"
+    elif kind == "type_region":
+        codes = info.index[(info["org_type"] == me["org_type"]) & (info["region"] == me["region"])]
+        description = (f"{_plural(len(codes), str(me['org_type']).lower() + ' trust')} in "
+                       f"{me['region']}")
+    elif kind in ("size", "diversity"):
+        column = "total" if kind == "size" else "bme_share"
+        values = overall.set_index("org_code")[column].astype(float)
+        values = np.log(values.clip(lower=1)) if kind == "size" else values
+        distance = (values - values[org_code]).abs().sort_values(kind="stable")
+        # The trust itself first, then its k-1 nearest neighbours.
+        nearest = [org_code] + [c for c in distance.index if c != org_code][: max(k, 2) - 1]
+        codes = pd.Index(nearest)
+        what = "size (AfC headcount)" if kind == "size" else "BME share of AfC staff"
+        description = f"the {_plural(len(codes), 'trust')} nearest in {what}"
+    elif kind == "all":
+        codes = info.index
+        description = f"all {_plural(len(codes), 'trust')}"
+    else:
+        requested = tuple(dict.fromkeys((org_code, *(custom or ()))))
+        missing = [c for c in requested if c not in available]
+        codes = pd.Index([c for c in requested if c in available])
+        description = f"{_plural(len(codes), 'chosen trust')}"
+        if missing:
+            note = (f"Not found for {year}: {', '.join(missing)}.")
+    if org_code not in codes:
+        codes = codes.insert(0, org_code)
+    if len(codes) < 3:
+        note = (note + " " if note else "") + (
+            f"Only {_plural(len(codes), 'trust')} in this peer group, too few for a fair "
+            "comparison: choose a wider group.")
+    return PeerGroup(kind, org_code, int(year), tuple(str(c) for c in codes), description, note)
+
+
+def _stage_funnel(rows: pd.DataFrame) -> FunnelResult:
+    se = log_ratio_standard_error(rows["ratio_kind"].iloc[0], rows["white_to"].to_numpy(),
+                                  rows["white_from"].to_numpy(), rows["bme_to"].to_numpy(),
+                                  rows["bme_from"].to_numpy())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.log(rows["ratio"].to_numpy(dtype=float))
+    return funnel_limits(y, se)
+
+
+def peer_stage_rows(universe: PeerUniverse, group: PeerGroup, stage_id: str,
+                    comparison: str) -> pd.DataFrame:
+    """The peers' rows for one stage (one per organisation), with names, for charts."""
+    stages = universe.stages
+    rows = stages[(stages["year"] == group.year) & (stages["stage_id"] == stage_id)
+                  & (stages["comparison"] == comparison) & stages["org_code"].isin(group.codes)]
+    names = universe.organisations.set_index("org_code")["org_name"]
+    rows = rows.assign(org_name=rows["org_code"].map(names).astype(str),
+                       is_trust=rows["org_code"] == group.org_code)
+    return rows.reset_index(drop=True)
+
+
+def _pooled_ratio(rows: pd.DataFrame) -> float:
+    wt, wf, bt, bf = (float(rows[c].sum()) for c in ("white_to", "white_from", "bme_to",
+                                                       "bme_from"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.float64(wt / wf) / np.float64(bt / bf))
+
+
+def _comparison_sentence(row: dict, group: PeerGroup, synthetic: bool) -> str:
+    peers = f"{group.description}{' (synthetic)' if synthetic else ''}"
+    verdict = row["verdict"]
+    ratio = format_ratio(row["ratio"])
+    if verdict.startswith("not assessed"):
+        return (f"{row['label']}: the trust's ratio ({ratio}) could not be placed on the peer "
+                f"funnel plot ({verdict}).")
+    phrase = {"significantly higher": "significantly higher (more adverse) than",
+              "strongly higher": "well above (more adverse than) the 99.8% limits of",
+              "significantly lower": "significantly lower (less adverse) than",
+              "strongly lower": "well below (less adverse than) the 99.8% limits of",
+              "similar": "similar to"}.get(verdict, verdict)
+    return (f"Compared with {peers}, the trust's ratio for {lower_first(row['label'])} "
+            f"({ratio}) is {phrase} its peers: peer median {format_ratio(row['median'])}, rank "
+            f"{row['rank']} of {row['n']} (1 = most adverse).")
+
+
+def peer_comparison(universe: PeerUniverse, group: PeerGroup, *,
+                    adjust_overdispersion: bool = True) -> pd.DataFrame:
+    """One row per stage of the trust: its ratio against its peers' (see PEER_COLUMNS)."""
+    stages = universe.stages
+    in_group = stages[(stages["year"] == group.year) & stages["org_code"].isin(group.codes)]
+    out = []
+    for (stage_id, comparison), rows in in_group.groupby(["stage_id", "comparison"],
+                                                         sort=False):
+        mine = rows[rows["org_code"] == group.org_code]
+        if mine.empty:
+            continue
+        mine = mine.iloc[0]
+        ratios = rows["ratio"].to_numpy(dtype=float)
+        defined = ratios[~np.isnan(ratios)]
+        funnel = _stage_funnel(rows)
+        position = int(np.flatnonzero(rows["org_code"].to_numpy() == group.org_code)[0])
+        verdicts = funnel.verdict_labels(adjusted=adjust_overdispersion)
+        s_mine = funnel.s[position]
+        s_for_limits = s_mine if np.isfinite(s_mine) else np.nan
+        low95, high95 = funnel.limits(s_for_limits, 0.95, adjust_overdispersion)
+        low998, high998 = funnel.limits(s_for_limits, 0.998, adjust_overdispersion)
+        ratio = float(mine["ratio"])
+        row = {
+            "stage_id": stage_id, "comparison": comparison, "label": mine["label"],
+            "kind": mine["kind"], "ratio": ratio, "ci_low": float(mine["ci_low"]),
+            "ci_high": float(mine["ci_high"]), "n": len(rows),
+            "median": float(np.quantile(defined, 0.5)) if defined.size else np.nan,
+            "q1": float(np.quantile(defined, 0.25)) if defined.size else np.nan,
+            "q3": float(np.quantile(defined, 0.75)) if defined.size else np.nan,
+            "rank": int((defined > ratio).sum() + 1) if not np.isnan(ratio) else None,
+            "percentile": (float((defined < ratio).sum() / defined.size * 100)
+                           if defined.size and not np.isnan(ratio) else np.nan),
+            "pooled": _pooled_ratio(rows), "target": funnel.target_ratio,
+            "tau2": funnel.tau2 if adjust_overdispersion else 0.0, "phi": funnel.phi,
+            "low95": float(low95), "high95": float(high95),
+            "low998": float(low998), "high998": float(high998),
+            "verdict": str(verdicts[position]), "order": int(mine["order"]),
+        }
+        row["sentence"] = _comparison_sentence(row, group, universe.synthetic)
+        out.append(row)
+    if not out:
+        return pd.DataFrame(columns=list(PEER_COLUMNS))
+    frame = pd.DataFrame(out).sort_values(["comparison", "order"], kind="stable")
+    return frame[list(PEER_COLUMNS)].reset_index(drop=True)
+
+
+def peer_funnel_data(universe: PeerUniverse, group: PeerGroup, stage_id: str, comparison: str,
+                     *, adjust_overdispersion: bool = True,
+                     n_points: int = 120) -> tuple[pd.DataFrame, pd.DataFrame, FunnelResult]:
+    """Points (one per peer, with precision and verdict) and limit curves for one stage."""
+    rows = peer_stage_rows(universe, group, stage_id, comparison)
+    if rows.empty:
+        raise KeyError(f"No peer has stage {stage_id} ({comparison}) in {group.year}.")
+    funnel = _stage_funnel(rows)
+    points = rows.assign(precision=funnel.precision, standard_error=funnel.s,
+                         included=funnel.included,
+                         verdict=funnel.verdict_labels(adjusted=adjust_overdispersion),
+                         bme_headcount=rows["bme_from"] + rows["bme_to"])
+    curve = funnel_curve(funnel, n_points=n_points)
+    curves = pd.DataFrame(curve)
+    if not adjust_overdispersion:
+        for name in ("low95", "high95", "low998", "high998"):
+            curves[name] = curves[f"{name}_unadjusted"]
+    return points, curves, funnel

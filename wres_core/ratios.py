@@ -1,0 +1,98 @@
+"""Ratio, interval, test, flags and sentence for every stage of every organisation at once.
+
+:func:`stage_ratios` takes the counts from :func:`wres_core.stages.stage_counts` and adds the
+statistics from :func:`wres_core.statistics.disparity_statistics` (one vectorised call per ratio
+kind, not a loop per organisation), p-values adjusted across each organisation-year's stages,
+the range flags and a plain-English sentence.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from wres_core.options import NON_ADVERSE_HIGH, NON_ADVERSE_LOW, AnalysisOptions
+from wres_core.sentences import StageFacts, stage_sentence
+from wres_core.stages import STAGE_COUNT_COLUMNS
+from wres_core.statistics import adjust_p_values, disparity_statistics
+
+STATISTIC_COLUMNS = (
+    "ratio", "ci_low", "ci_high", "ci_method", "p_value", "p_adjusted", "test", "small_counts",
+    "zero_cell", "corrected", "detectable_ratio", "note", "verdict", "adverse", "favourable",
+    "significant", "sentence",
+)
+
+STAGE_RESULT_COLUMNS = STAGE_COUNT_COLUMNS + STATISTIC_COLUMNS
+
+
+def range_verdict(ratio: np.ndarray) -> np.ndarray:
+    """"adverse" above 1.25, "favourable" below 0.80, "within range" between, "not defined"."""
+    ratio = np.asarray(ratio, dtype=float)
+    return np.select(
+        [np.isnan(ratio), ratio > NON_ADVERSE_HIGH, ratio < NON_ADVERSE_LOW],
+        ["not defined", "adverse", "favourable"], default="within range").astype(object)
+
+
+def stage_ratios(counts: pd.DataFrame, options: AnalysisOptions | None = None) -> pd.DataFrame:
+    """Add statistics to stage counts.
+
+    The family for the multiple-testing adjustment is one organisation, year and comparison
+    group: all its recruitment, band and tier stages together. ``significant`` uses the
+    adjusted p-value at ``1 - options.level``.
+    """
+    options = options or AnalysisOptions()
+    out = counts.reset_index(drop=True).copy()
+    n = len(out)
+    columns = {
+        "ratio": np.full(n, np.nan), "ci_low": np.full(n, np.nan), "ci_high": np.full(n, np.nan),
+        "ci_method": np.full(n, "", dtype=object), "p_value": np.full(n, np.nan),
+        "test": np.full(n, "", dtype=object), "small_counts": np.zeros(n, bool),
+        "zero_cell": np.zeros(n, bool), "corrected": np.zeros(n, bool),
+        "detectable_ratio": np.full(n, np.nan), "note": np.full(n, "", dtype=object),
+    }
+    for kind in ("odds", "risk"):
+        mask = (out["ratio_kind"] == kind).to_numpy()
+        if not mask.any():
+            continue
+        estimates = disparity_statistics(
+            kind, out.loc[mask, "white_to"].to_numpy(), out.loc[mask, "white_from"].to_numpy(),
+            out.loc[mask, "bme_to"].to_numpy(), out.loc[mask, "bme_from"].to_numpy(),
+            ci_method=options.ci_method, level=options.level, haldane=options.haldane)
+        columns["ratio"][mask] = estimates.ratio
+        columns["ci_low"][mask] = estimates.ci_low
+        columns["ci_high"][mask] = estimates.ci_high
+        columns["ci_method"][mask] = estimates.ci_method
+        columns["p_value"][mask] = estimates.p_value
+        columns["test"][mask] = estimates.test
+        columns["small_counts"][mask] = estimates.small_counts
+        columns["zero_cell"][mask] = estimates.zero_cell
+        columns["corrected"][mask] = estimates.corrected
+        columns["detectable_ratio"][mask] = estimates.detectable_ratio
+        columns["note"][mask] = estimates.note
+    for name, values in columns.items():
+        out[name] = values
+    if options.adjust == "none" or n == 0:
+        out["p_adjusted"] = out["p_value"]
+    else:
+        family = pd.factorize(pd.MultiIndex.from_frame(
+            out[["org_code", "year", "comparison"]]))[0]
+        out["p_adjusted"] = adjust_p_values(out["p_value"].to_numpy(), method=options.adjust,
+                                            groups=family)
+    out["verdict"] = range_verdict(out["ratio"].to_numpy())
+    out["adverse"] = out["verdict"] == "adverse"
+    out["favourable"] = out["verdict"] == "favourable"
+    out["significant"] = (out["p_adjusted"] < options.alpha).fillna(False).astype(bool)
+    out["sentence"] = stage_sentences(out, options)
+    return out[list(STAGE_RESULT_COLUMNS)]
+
+
+def stage_sentences(results: pd.DataFrame, options: AnalysisOptions) -> list[str]:
+    """The plain-English sentence of each row of a stage-results frame."""
+    fields = ("kind", "stage_id", "comparison", "from_label", "to_label", "white_from",
+              "white_to", "bme_from", "bme_to", "ratio", "ci_low", "ci_high", "ci_method",
+              "p_adjusted", "significant", "corrected")
+    adjusted = options.adjust != "none"
+    return [
+        stage_sentence(StageFacts(*row, level=options.level, adjusted=adjusted))
+        for row in results[list(fields)].itertuples(index=False, name=None)
+    ]

@@ -1,0 +1,161 @@
+"""What leaves the tool: display tables, CSV downloads and the CLI's JSON document.
+
+Calculations always use exact counts. Exports can apply the NHS's usual small-number rule
+(:func:`suppress_small_counts`): counts from 1 to 7 are shown as ``*`` (zero is shown, since it
+identifies no one), because workforce counts by band and ethnicity can identify individuals.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from wres_core.analysis import TrustAnalysis
+from wres_core.formatting import format_interval, format_p_value, format_ratio
+
+COUNT_COLUMNS = ("white_from", "white_to", "bme_from", "bme_to")
+SUPPRESSION_MAX = 7
+SUPPRESSED = "*"
+
+#: Stage table column -> heading shown to people.
+DISPLAY_HEADINGS = {
+    "label": "Stage", "comparison": "Group", "white_from": "White from", "white_to": "White to",
+    "bme_from": "Group from", "bme_to": "Group to", "ratio": "Ratio", "interval": "Interval",
+    "ci_method": "Interval method", "p_value": "p", "p_adjusted": "Adjusted p",
+    "test": "Test", "verdict": "Range", "significant": "Significant",
+    "detectable_ratio": "Smallest detectable ratio", "note": "Note",
+    "sentence": "In plain English",
+}
+
+
+def suppress_small_counts(frame: pd.DataFrame, columns: tuple[str, ...] = COUNT_COLUMNS,
+                          maximum: int = SUPPRESSION_MAX) -> pd.DataFrame:
+    """Counts from 1 to ``maximum`` become ``"*"`` (the columns become text)."""
+    out = frame.copy()
+    for column in columns:
+        if column in out.columns:
+            values = out[column]
+            small = (values >= 1) & (values <= maximum)
+            out[column] = values.astype("string").where(~small, SUPPRESSED)
+    return out
+
+
+def stage_display_table(stage_table: pd.DataFrame) -> pd.DataFrame:
+    """The stage table as people read it: formatted ratio, interval and p-values."""
+    table = stage_table.copy()
+    table["interval"] = [format_interval(a, b) for a, b in zip(table["ci_low"],
+                                                               table["ci_high"])]
+    table["ratio"] = [format_ratio(v) for v in table["ratio"]]
+    table["p_value"] = [format_p_value(v) for v in table["p_value"]]
+    table["p_adjusted"] = [format_p_value(v) for v in table["p_adjusted"]]
+    table["detectable_ratio"] = [format_ratio(v) for v in table["detectable_ratio"]]
+    table["significant"] = table["significant"].map({True: "yes", False: "no"})
+    return table[list(DISPLAY_HEADINGS)].rename(columns=DISPLAY_HEADINGS)
+
+
+EXPORT_COLUMNS = (
+    "org_code", "year", "comparison", "stage_id", "label", "kind", "white_from", "white_to",
+    "bme_from", "bme_to", "ratio", "ci_low", "ci_high", "ci_method", "p_value", "p_adjusted",
+    "test", "verdict", "adverse", "significant", "detectable_ratio", "note", "sentence",
+)
+
+
+def stage_table_csv(stage_table: pd.DataFrame, *, suppress: bool = True) -> bytes:
+    """The stage table as CSV (UTF-8 with BOM, so Excel reads it), counts suppressed if asked."""
+    table = stage_table[list(EXPORT_COLUMNS)]
+    if suppress:
+        table = suppress_small_counts(table)
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+
+def _number(value: Any, notes: list[str], name: str) -> float | int | None:
+    """JSON has no inf or nan: they become null, with a note saying what they were."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) or (hasattr(value, "dtype") and "int" in str(value.dtype)):
+        return int(value)
+    value = float(value)
+    if math.isnan(value):
+        notes.append(f"{name} is not defined")
+        return None
+    if math.isinf(value):
+        notes.append(f"{name} is {'infinite' if value > 0 else 'minus infinity'}")
+        return None
+    return value
+
+
+def _record(row: dict, numeric: tuple[str, ...], other: tuple[str, ...]) -> dict:
+    notes: list[str] = []
+    out: dict[str, Any] = {}
+    for key in other:
+        value = row[key]
+        out[key] = value.item() if hasattr(value, "item") else value
+    for key in numeric:
+        out[key] = _number(row[key], notes, key)
+    existing = row.get("note") or ""
+    out["note"] = "; ".join([existing, *notes]) if existing and notes else (existing or
+                                                                          "; ".join(notes))
+    return out
+
+
+STAGE_JSON_TEXT = ("id", "label", "kind", "comparison", "ci_method", "test", "verdict",
+                   "adverse", "significant", "sentence")
+STAGE_JSON_NUMBERS = ("white_from", "white_to", "bme_from", "bme_to", "ratio", "ci_low",
+                      "ci_high", "p_value", "p_adjusted", "detectable_ratio")
+
+
+def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
+                     peers: dict[tuple[str, str], dict] | None = None) -> dict:
+    """The JSON document of one trust and year (see the README's CLI section).
+
+    ``peers`` maps (stage id, comparison) to the stage's peer summary, added as ``peers``.
+    """
+    stages = []
+    for row in analysis.stage_table.to_dict("records"):
+        row = {**row, "id": row["stage_id"]}
+        record = _record(row, STAGE_JSON_NUMBERS, STAGE_JSON_TEXT)
+        record["adverse"] = bool(record["adverse"])
+        record["significant"] = bool(record["significant"])
+        if peers is not None:
+            record["peers"] = peers.get((row["stage_id"], row["comparison"]))
+        stages.append(record)
+    representation = [
+        _record({**r, "band": str(r["band"])},
+                ("white", "bme", "unknown", "bme_share", "ci_low", "ci_high", "unknown_share"),
+                ("band",))
+        for r in analysis.representation.to_dict("records")
+    ]
+    bottlenecks = []
+    for b in analysis.bottlenecks:
+        record = _record(
+            {"id": b.stage_id, "label": b.label, "comparison": b.comparison,
+             "ratio": b.ratio, "ci_low": b.ci_low, "ci_high": b.ci_high,
+             "p_adjusted": b.p_adjusted, "contribution": b.contribution,
+             "ladder_ratio": b.ladder_ratio, "recruitment_id": b.recruitment_stage_id,
+             "sentence": b.sentence},
+            ("ratio", "ci_low", "ci_high", "p_adjusted", "contribution", "ladder_ratio"),
+            ("id", "label", "comparison", "recruitment_id", "sentence"))
+        bottlenecks.append(record)
+    return {
+        "org": {"code": analysis.org.code, "name": analysis.org.name,
+                "region": analysis.org.region, "type": analysis.org.type},
+        "year": analysis.year,
+        "options": {"groups": analysis.options.groups,
+                    "staff_group": analysis.options.staff_group,
+                    "ci_method": analysis.options.ci_method, "level": analysis.options.level,
+                    "adjust": analysis.options.adjust,
+                    "tiers": analysis.options.tiers.describe()},
+        "representation": representation,
+        "stages": stages,
+        "bottleneck": bottlenecks[0] if bottlenecks else None,
+        "bottlenecks": bottlenecks,
+        "has_recruitment": analysis.has_recruitment,
+        "data_quality": data_quality or {},
+    }

@@ -1,0 +1,126 @@
+"""Plain-English sentences for stage results, written the same way in the app, CLI and packs.
+
+Each sentence says who was more likely to do what, by how much, with the interval, where the
+ratio sits against the non-adverse range 0.80-1.25, and whether it is likely to be chance:
+
+    Relative to their numbers in band 7, White staff were 2.10 times as likely as BME staff to
+    be in band 8a (95% CI 1.52 to 2.90): adverse, and unlikely to be chance (adjusted p < 0.001).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from wres_core.formatting import format_interval, format_p, format_ratio
+from wres_core.options import NON_ADVERSE_HIGH, NON_ADVERSE_LOW
+
+
+@dataclass(frozen=True)
+class StageFacts:
+    """What a sentence needs to know about one stage."""
+
+    kind: str               # "recruitment", "band" or "tier"
+    stage_id: str
+    comparison: str         # "BME" or a detailed group
+    from_label: str
+    to_label: str
+    white_from: int
+    white_to: int
+    bme_from: int
+    bme_to: int
+    ratio: float
+    ci_low: float
+    ci_high: float
+    ci_method: str
+    p_adjusted: float
+    significant: bool
+    corrected: bool
+    level: float
+    adjusted: bool = True
+
+
+def _people(facts: StageFacts, group: str) -> str:
+    if facts.kind == "recruitment":
+        return "applicants" if facts.from_label == "applied" else "shortlisted applicants"
+    return "staff"
+
+
+def _lead(facts: StageFacts, times: str, first: str = "White", second: str | None = None) -> str:
+    second = second or facts.comparison
+    if facts.kind == "recruitment":
+        if facts.from_label == "applied":
+            return f"{first} applicants were {times} as likely as {second} applicants to be " \
+                   f"{facts.to_label}"
+        return (f"{first} {facts.from_label} applicants were {times} as likely as {second} "
+                f"{facts.from_label} applicants to be {facts.to_label}")
+    return (f"Relative to their numbers in {facts.from_label}, {first} staff were {times} as "
+            f"likely as {second} staff to be in {facts.to_label}")
+
+
+def _zero_reason(facts: StageFacts) -> str:
+    group = facts.comparison
+    if facts.kind == "recruitment":
+        cells = [(facts.white_to, f"no White {facts.from_label} applicants were {facts.to_label}"),
+                 (facts.bme_to, f"no {group} {facts.from_label} applicants were "
+                                f"{facts.to_label}")]
+    else:
+        cells = [(facts.white_to, f"there were no White staff in {facts.to_label}"),
+                 (facts.white_from, f"there were no White staff in {facts.from_label}"),
+                 (facts.bme_to, f"there were no {group} staff in {facts.to_label}"),
+                 (facts.bme_from, f"there were no {group} staff in {facts.from_label}")]
+    reasons = [text for count, text in cells if count == 0]
+    return " and ".join(reasons) if reasons else "a count is zero"
+
+
+def _range_word(ratio: float) -> str:
+    if ratio > NON_ADVERSE_HIGH:
+        return "adverse"
+    if ratio < NON_ADVERSE_LOW:
+        return "favourable to " + "{group} staff"
+    return f"within the non-adverse range {NON_ADVERSE_LOW:.2f}-{NON_ADVERSE_HIGH:.2f}"
+
+
+def _chance_clause(facts: StageFacts) -> str:
+    label = "adjusted p" if facts.adjusted else "p"
+    if facts.p_adjusted is None or math.isnan(facts.p_adjusted):
+        return "no significance test was possible"
+    if facts.significant:
+        return f"unlikely to be chance ({label} {format_p(facts.p_adjusted)})"
+    return f"could be chance ({label} {format_p(facts.p_adjusted)})"
+
+
+def stage_sentence(facts: StageFacts) -> str:
+    """One plain-English sentence for one stage (see the module docstring)."""
+    level = f"{facts.level * 100:g}%"
+    group = facts.comparison
+    if facts.white_from + facts.white_to == 0 or facts.bme_from + facts.bme_to == 0:
+        who = "White" if facts.white_from + facts.white_to == 0 else group
+        return (f"{facts.from_label.capitalize()} to {facts.to_label}: there were no {who} "
+                f"{_people(facts, who)} at either end of this stage, so no ratio can be given.")
+    if facts.kind == "recruitment" and (facts.white_from == 0 or facts.bme_from == 0):
+        who = "White" if facts.white_from == 0 else group
+        return (f"No {who} applicants were {facts.from_label}, so no ratio can be given for "
+                f"{facts.from_label} to {facts.to_label}.")
+    ratio = facts.ratio
+    interval = f"{level} CI {format_interval(facts.ci_low, facts.ci_high)}"
+    if facts.corrected:
+        interval += ", +0.5 corrected for a zero count"
+    chance = _chance_clause(facts)
+    if math.isnan(ratio):
+        return (f"{_lead(facts, 'as likely').split(' were ')[0]}: the ratio is not defined "
+                f"because {_zero_reason(facts)}.")
+    if math.isinf(ratio) or (ratio == 0 and not facts.corrected):
+        direction = "infinite" if math.isinf(ratio) else "zero"
+        bound = (f"at least {format_ratio(facts.ci_low)}" if math.isinf(ratio)
+                 else f"at most {format_ratio(facts.ci_high)}")
+        return (f"The ratio for {facts.from_label} to {facts.to_label} is {direction} because "
+                f"{_zero_reason(facts)}; the {level} interval says it is {bound}; {chance}.")
+    range_word = _range_word(ratio).replace("{group}", group)
+    if ratio >= 1:
+        lead = _lead(facts, f"{format_ratio(ratio)} times")
+    else:
+        inverse = format_ratio(1 / ratio)
+        lead = (_lead(facts, f"{format_ratio(ratio)} times")
+                + f", so {group} {_people(facts, group)} were {inverse} times as likely as White")
+    return f"{lead} ({interval}): {range_word}, and {chance}."
