@@ -258,3 +258,44 @@ def peer_funnel_data(universe: PeerUniverse, group: PeerGroup, stage_id: str, co
         for name in ("low95", "high95", "low998", "high998"):
             curves[name] = curves[f"{name}_unadjusted"]
     return points, curves, funnel
+
+
+def peer_stage_table(universe: PeerUniverse, group: PeerGroup, comparison: str
+                     ) -> pd.DataFrame:
+    """Every stage of every peer for one comparison group and year (for strip plots)."""
+    stages = universe.stages
+    rows = stages[(stages["year"] == group.year) & (stages["comparison"] == comparison)
+                  & stages["org_code"].isin(group.codes)]
+    names = universe.organisations.set_index("org_code")["org_name"]
+    return rows.assign(org_name=rows["org_code"].map(names).astype(str),
+                       is_trust=rows["org_code"] == group.org_code).reset_index(drop=True)
+
+
+def peer_summary_sentence(table: pd.DataFrame, group: PeerGroup, org_name: str,
+                          synthetic: bool) -> str:
+    """One paragraph: at which stages the trust stands out from its peers."""
+    if table.empty:
+        return "No stage could be compared with peers."
+    peers = f"{group.description}{' (synthetic, fictional trusts)' if synthetic else ''}"
+    higher = table[table["verdict"].isin(["significantly higher", "strongly higher"])]
+    lower = table[table["verdict"].isin(["significantly lower", "strongly lower"])]
+    similar = table[table["verdict"] == "similar"]
+
+    def names(rows: pd.DataFrame) -> str:
+        return ", ".join(lower_first(label) for label in rows["label"])
+
+    parts = [f"Compared with {peers}, {org_name}"]
+    if len(higher):
+        parts.append(f" is significantly more adverse than its peers at {len(higher)} "
+                     f"stage{'s' if len(higher) != 1 else ''} ({names(higher)})")
+    else:
+        parts.append(" is not significantly more adverse than its peers at any stage")
+    if len(lower):
+        parts.append(f"; less adverse at {len(lower)} ({names(lower)})")
+    parts.append(f"; similar at {len(similar)}.")
+    text = "".join(parts)
+    not_assessed = len(table) - len(higher) - len(lower) - len(similar)
+    if not_assessed:
+        text += (f" {not_assessed} stage{'s' if not_assessed != 1 else ''} could not be "
+                 "placed on a funnel plot (a zero count or too few peers).")
+    return text
