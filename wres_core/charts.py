@@ -277,3 +277,129 @@ def ladder_waterfall_chart(contributions: pd.DataFrame, *, group_name: str = "BM
                       f"{format_ratio(r['end'])}" for _, r in data.iterrows())
     chart = chart.properties(description=f"The ladder's disparity step by step. {parts}.")
     return _configure(chart, large)
+
+
+# --- peer comparison ----------------------------------------------------------------------
+
+PEER_VERDICT_COLOURS = {
+    "strongly higher": "#A13C00", "significantly higher": ADVERSE_COLOUR, "similar": "#777777",
+    "significantly lower": "#56B4E9", "strongly lower": "#0072B2",
+    "not assessed (zero cell)": "#CCCCCC",
+    "not assessed (fewer than 2 organisations)": "#CCCCCC",
+}
+
+
+def peer_funnel_chart(points: pd.DataFrame, curves: pd.DataFrame, *, stage_label: str,
+                      target: float, x_axis: str = "precision", synthetic: bool = False,
+                      large: bool = False, level: float = 0.95) -> alt.TopLevelMixin:
+    """A funnel plot for one stage: peers' ratios against their precision (1 / standard
+    error) or their ethnic minority headcount, with 95% and 99.8% limits around the peer
+    target, the trust highlighted. Peers with a zero count cannot be placed and are left out
+    (the page says how many)."""
+    s = _sizes(large)
+    data = points[points["included"]].copy()
+    data["ratio_text"] = [format_ratio(v) for v in data["ratio"]]
+    data["interval_text"] = [format_interval(a, b) for a, b in zip(data["ci_low"],
+                                                                   data["ci_high"])]
+    data["who"] = np.where(data["is_trust"], "This trust", "Peer")
+    data["counts_text"] = [f"White {wf:,} -> {wt:,}; group {bf:,} -> {bt:,}" for wf, wt, bf, bt
+                           in zip(data["white_from"], data["white_to"], data["bme_from"],
+                                  data["bme_to"])]
+    x_field = "precision" if x_axis == "precision" else "bme_headcount"
+    x_title = ("Precision (1 / standard error of the log ratio)" if x_axis == "precision"
+               else "Ethnic minority headcount in the stage")
+    curve = curves.copy()
+    if x_axis != "precision":
+        curve = curve.rename(columns={"headcount": "x"}) if "headcount" in curve else curve
+    curve_x = "precision" if x_axis == "precision" else "headcount"
+    domain = _log_domain([data["ratio"], curve["low998"], curve["high998"]])
+    y_scale = alt.Scale(type="log", domain=list(domain), clamp=True)
+    long = curve.melt(id_vars=[curve_x], value_vars=["low95", "high95", "low998", "high998"],
+                      var_name="limit", value_name="value")
+    long["band"] = np.where(long["limit"].str.endswith("998"), "99.8% limits", "95% limits")
+    long["side"] = np.where(long["limit"].str.startswith("low"), "low", "high")
+    lines = alt.Chart(long).mark_line(strokeWidth=1.5).encode(
+        x=alt.X(f"{curve_x}:Q", title=x_title),
+        y=alt.Y("value:Q", scale=y_scale, title="Ratio, White vs group (log scale)"),
+        detail="limit:N",
+        strokeDash=alt.StrokeDash("band:N", title="Control limits", scale=alt.Scale(
+            domain=["95% limits", "99.8% limits"], range=[[6, 3], [1, 0]])),
+        color=alt.value("#444444"))
+    target_rule = alt.Chart(pd.DataFrame({"y": [target],
+                                          "text": [f"Peer target {format_ratio(target)}"]})
+                            ).mark_rule(color="#009E73", strokeWidth=2).encode(
+        y=alt.Y("y:Q", scale=y_scale), tooltip=[alt.Tooltip("text:N", title="")])
+    tooltip = [alt.Tooltip("org_name:N", title="Organisation"),
+               alt.Tooltip("org_code:N", title="Code"),
+               alt.Tooltip("ratio_text:N", title="Ratio"),
+               alt.Tooltip("interval_text:N", title=f"{level * 100:g}% interval"),
+               alt.Tooltip("counts_text:N", title="Counts"),
+               alt.Tooltip("verdict:N", title="Against peers")]
+    peers = alt.Chart(data[~data["is_trust"]]).mark_circle(size=s["point"] * 0.6,
+                                                            opacity=0.75).encode(
+        x=alt.X(f"{x_field}:Q"), y=alt.Y("ratio:Q", scale=y_scale),
+        color=alt.Color("verdict:N", title="Against peers", scale=alt.Scale(
+            domain=list(PEER_VERDICT_COLOURS), range=list(PEER_VERDICT_COLOURS.values()))),
+        tooltip=tooltip)
+    trust = alt.Chart(data[data["is_trust"]]).mark_point(
+        shape="diamond", size=s["point"] * 3, filled=True, color=TRUST_COLOUR,
+        stroke="black", strokeWidth=1.5).encode(
+        x=alt.X(f"{x_field}:Q"), y=alt.Y("ratio:Q", scale=y_scale), tooltip=tooltip)
+    label = alt.Chart(data[data["is_trust"]]).mark_text(
+        align="left", dx=12, fontSize=s["label"], fontWeight="bold").encode(
+        x=alt.X(f"{x_field}:Q"), y=alt.Y("ratio:Q", scale=y_scale), text="who:N")
+    title = f"{stage_label}: funnel plot{' (synthetic peers)' if synthetic else ''}"
+    chart = (lines + target_rule + peers + trust + label).properties(
+        width=620 if not large else 820, height=380 if not large else 480, title=title)
+    trust_rows = data[data["is_trust"]]
+    trust_text = (f"This trust: ratio {format_ratio(trust_rows['ratio'].iloc[0])}, "
+                  f"{trust_rows['verdict'].iloc[0]}. " if len(trust_rows) else "")
+    chart = chart.properties(description=(
+        f"Funnel plot of {len(data)} organisations for {stage_label}. Peer target "
+        f"{format_ratio(target)}. {trust_text}"
+        f"{(data['verdict'] != 'similar').sum()} organisations lie outside the 95% limits."))
+    return _configure(chart, large)
+
+
+def peer_strip_chart(stage_rows: pd.DataFrame, *, synthetic: bool = False,
+                     large: bool = False) -> alt.TopLevelMixin:
+    """Every stage's peer ratios as a strip (one dot per peer), peer median as a tick and the
+    trust as a large diamond, on a log axis with parity and the non-adverse range."""
+    s = _sizes(large)
+    data = stage_rows[np.isfinite(stage_rows["ratio"].astype(float))
+                      & (stage_rows["ratio"].astype(float) > 0)].copy()
+    data["ratio_text"] = [format_ratio(v) for v in data["ratio"]]
+    order = list(dict.fromkeys(stage_rows.sort_values("order", kind="stable")["label"]))
+    domain = _log_domain([data["ratio"]])
+    x_scale = alt.Scale(type="log", domain=list(domain), clamp=True)
+    y = alt.Y("label:N", sort=order, title=None)
+    tooltip = [alt.Tooltip("org_name:N", title="Organisation"),
+               alt.Tooltip("label:N", title="Stage"),
+               alt.Tooltip("ratio_text:N", title="Ratio")]
+    shade = alt.Chart(pd.DataFrame({"low": [NON_ADVERSE_LOW], "high": [NON_ADVERSE_HIGH]})
+                      ).mark_rect(color=SHADE_COLOUR, opacity=0.15).encode(
+        x=alt.X("low:Q", scale=x_scale), x2="high:Q")
+    parity = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="black").encode(
+        x=alt.X("x:Q", scale=x_scale))
+    peers = alt.Chart(data[~data["is_trust"]]).mark_tick(
+        color=PEER_COLOUR, opacity=0.35, thickness=2, size=16 if large else 12).encode(
+        x=alt.X("ratio:Q", scale=x_scale,
+                title="Ratio, White vs group (log scale; above 1 adverse)"),
+        y=y, tooltip=tooltip)
+    medians = data[~data["is_trust"]].groupby("label", as_index=False)["ratio"].median()
+    medians["text"] = [f"Peer median {format_ratio(v)}" for v in medians["ratio"]]
+    median_marks = alt.Chart(medians).mark_tick(color="black", thickness=3,
+                                                size=22 if large else 18).encode(
+        x=alt.X("ratio:Q", scale=x_scale), y=y, tooltip=[alt.Tooltip("text:N", title="")])
+    trust = alt.Chart(data[data["is_trust"]]).mark_point(
+        shape="diamond", filled=True, size=s["point"] * 2, color=TRUST_COLOUR,
+        stroke="black").encode(x=alt.X("ratio:Q", scale=x_scale), y=y, tooltip=tooltip)
+    chart = (shade + parity + peers + median_marks + trust).properties(
+        width=620 if not large else 820, height=alt.Step(30 if large else 24),
+        title="Every stage against peers" + (" (synthetic peers)" if synthetic else ""))
+    trust_rows = data[data["is_trust"]]
+    chart = chart.properties(description="Each stage's ratio for this trust against its "
+                             "peers. " + "; ".join(
+                                 f"{r['label']}: {format_ratio(r['ratio'])}"
+                                 for _, r in trust_rows.iterrows()))
+    return _configure(chart, large)

@@ -28,7 +28,7 @@ import pandas as pd
 
 from wres_core.analysis import AllResults
 from wres_core.formatting import format_ratio, lower_first
-from wres_core.funnel import FunnelResult, funnel_curve, funnel_limits
+from wres_core.funnel import FunnelResult, funnel_curve, funnel_curve_by_headcount, funnel_limits
 from wres_core.statistics import log_ratio_standard_error
 
 PEER_GROUP_KINDS = ("type", "region", "type_region", "size", "diversity", "all", "custom")
@@ -241,9 +241,14 @@ def peer_comparison(universe: PeerUniverse, group: PeerGroup, *,
 
 
 def peer_funnel_data(universe: PeerUniverse, group: PeerGroup, stage_id: str, comparison: str,
-                     *, adjust_overdispersion: bool = True,
+                     *, adjust_overdispersion: bool = True, x_axis: str = "precision",
                      n_points: int = 120) -> tuple[pd.DataFrame, pd.DataFrame, FunnelResult]:
-    """Points (one per peer, with precision and verdict) and limit curves for one stage."""
+    """Points (one per peer, with precision and verdict) and limit curves for one stage.
+
+    ``x_axis="headcount"`` draws the limits against the ethnic minority headcount in the
+    stage instead of precision (an approximation for drawing only; verdicts always use each
+    trust's own standard error: see :func:`wres_core.funnel.funnel_curve_by_headcount`).
+    """
     rows = peer_stage_rows(universe, group, stage_id, comparison)
     if rows.empty:
         raise KeyError(f"No peer has stage {stage_id} ({comparison}) in {group.year}.")
@@ -252,7 +257,11 @@ def peer_funnel_data(universe: PeerUniverse, group: PeerGroup, stage_id: str, co
                          included=funnel.included,
                          verdict=funnel.verdict_labels(adjusted=adjust_overdispersion),
                          bme_headcount=rows["bme_from"] + rows["bme_to"])
-    curve = funnel_curve(funnel, n_points=n_points)
+    if x_axis == "headcount" and funnel.included.any():
+        curve = funnel_curve_by_headcount(funnel, points["bme_headcount"].to_numpy(),
+                                          n_points=n_points)
+    else:
+        curve = funnel_curve(funnel, n_points=n_points)
     curves = pd.DataFrame(curve)
     if not adjust_overdispersion:
         for name in ("low95", "high95", "low998", "high998"):
