@@ -339,3 +339,39 @@ def test_mapping_overrides_detection() -> None:
     off = read_table(text2.encode(), name="m.csv", mapping={"region": None}, today=TODAY)
     assert off.table["region"].iloc[0] == schema.DEFAULT_REGION
     assert off.report.column_matches["region"] == "not used (your mapping)"
+
+
+@pytest.mark.parametrize("width", [6, 20, 70])
+def test_staff_numbers_of_any_width_with_spaces(width: int) -> None:
+    """Repeats are found exactly whatever the length of the number; spaces do not hide them."""
+    ids = [f"{i:0{width}d}" for i in range(5)]
+    rows = [f"{ids[0]},Band 5,White", f" {ids[1]} ,Band 5,White", f"{ids[1]},Band 6,BME",
+            f"{ids[2]},Band 5,White", ",Band 5,White", ",Band 5,White",
+            f"{ids[3]},Band 5,Asian", f"{ids[0]},Band 7,White"]
+    text = "Employee number,Band,Ethnicity\n" + "\n".join(rows) + "\n"
+    report = read_table(text.encode(), name="s.csv", today=TODAY).report
+    (exclusion,) = report.exclusions
+    assert (exclusion.reason, exclusion.count, exclusion.rows) == (
+        "duplicate staff number", 2, (4, 9))
+    assert exclusion.examples == (ids[1], ids[0])
+    assert report.rows_used == 6  # blank numbers are not repeats of each other
+
+
+def test_staff_duplicates_in_an_excel_extract() -> None:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["Assignment Number", "Pay Band", "Ethnic Origin", "Organisation"],
+                [101, "Band 5", "A White - British", "SYN1 A Trust"],
+                [101, "Band 5", "A White - British", "SYN2 B Trust"],
+                [101.0, "Band 6", "H Asian or Asian British - Indian", "SYN1 A Trust"]):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = read_table(buffer.getvalue(), name="esr.xlsx", today=TODAY).report
+    # 101 in another organisation is another person; 101.0 is 101 again in SYN1.
+    assert [(e.reason, e.rows, e.examples) for e in report.exclusions] == [
+        ("duplicate staff number", (4,), ("101",))]

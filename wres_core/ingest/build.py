@@ -241,6 +241,9 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
         parsed = np.array([parse_year(lab) or 0 for lab in factor.labels] + [0],
                           dtype=np.int64)[:-1]
         year = _spread(parsed, factor.codes, 0)
+        years = np.unique(parsed[parsed > 0])
+        year_idx = _spread(np.searchsorted(years, parsed).clip(0, max(len(years) - 1, 0)),
+                           factor.codes, 0)
         rows.exclude(factor.codes < 0, "blank required field", col)
         note_unrecognised(col, parsed == 0)
         rows.exclude(year == 0, "unrecognised year", col)
@@ -251,6 +254,8 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
     else:
         default_year, source_text = _default_year(raw, today)
         year = np.full(n, default_year, dtype=np.int64)
+        years = np.array([default_year], dtype=np.int64)
+        year_idx = np.zeros(n, dtype=np.int64)
         how["year"] = f"default {default_year} ({source_text})"
         notes.append(f"No year column: every row counted for {default_year}, {source_text}.")
 
@@ -381,20 +386,21 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
         unrecognised.setdefault("column headers", {})[headers[col]] = filled
 
     # --- duplicates -----------------------------------------------------------------------
-    years = np.unique(year[rows.ok]) if rows.ok.any() else np.zeros(0, np.int64)
-    year_idx = np.searchsorted(years, year).clip(0, max(len(years) - 1, 0))
     if plan.layout == "staff" and "staff_id" in cols:
         col = cols["staff_id"]
-        factor = f[col]
-        ok = rows.ok & (factor.codes >= 0)
-        if len(factor.labels) < int((factor.codes >= 0).sum()):  # some number repeats
-            oy = org.clip(0) * max(len(years), 1) + year_idx
-            key = factor.codes * (max(n_orgs, 1) * max(len(years), 1)) + oy
-            where = np.flatnonzero(ok)
-            dup = pd.Series(key[where]).duplicated(keep="first").to_numpy()
+        ids = loaded.ids(col)
+        where = np.flatnonzero(rows.ok & ids.valid)
+        oy = (org.clip(0) * max(len(years), 1) + year_idx)[where].astype(np.uint64)
+        first_pass = ids.hash[where] ^ ((oy + np.uint64(1)) * np.uint64(0xC2B2AE3D27D4EB4F))
+        maybe = pd.Series(first_pass.view(np.int64)).duplicated(keep=False).to_numpy()
+        if maybe.any():  # check the candidates exactly: a hash can collide
+            rows_maybe = where[maybe]
+            exact = pd.DataFrame(ids.keys[rows_maybe])
+            exact["oy"] = oy[maybe]
+            dup = rows_maybe[exact.duplicated(keep="first").to_numpy()]
             mask = np.zeros(n, dtype=bool)
-            mask[where[dup]] = True
-            rows.exclude(mask, "duplicate staff number", col)
+            mask[dup] = True
+            rows.exclude(mask, "duplicate staff number", col, ids.text(dup[:50]))
         how["staff_id"] = how.get("staff_id", "") + " (repeats within an organisation and " \
                                                     "year are duplicates)"
     elif plan.layout != "staff":

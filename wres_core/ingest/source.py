@@ -16,6 +16,7 @@ import gzip
 import io
 import math
 import os
+import threading
 import warnings
 import zipfile
 import zlib
@@ -50,16 +51,23 @@ class Factor:
     """A column as integer codes (-1 = blank) into distinct, stripped, non-empty labels."""
 
     codes: np.ndarray
-    labels: list[str]  # or, for staff numbers, _ArrowLabels (same indexing)
+    labels: list[str]
 
 
 @dataclass
 class Loaded:
-    factors: dict[int, Factor]
+    factors: dict[int, Factor]  # staff-number columns: see ids()
     nrows: int
     rownums: np.ndarray  # int64 file row numbers, 1-based, counting title and header rows
     ragged: np.ndarray  # bool: the row had more non-empty fields than there are headers
     notes: list[str] = field(default_factory=list)
+
+    def ids(self, column: int) -> IdColumn:
+        """A staff-number column as an :class:`IdColumn`."""
+        found = self.factors[column]
+        if isinstance(found, _Background):
+            found = found.get()
+        return found if isinstance(found, IdColumn) else IdColumn.from_factor(found)
 
 
 @dataclass
@@ -489,42 +497,103 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
     factors: dict[int, Factor] = {}
     for i in wanted:
         column = table.column(names[i])
-        if i in high:
-            factors[i] = _factor_of_strings(column)
+        if i in high:  # staff numbers: read in a thread while the rest goes on
+            factors[i] = _Background(lambda column=column: _id_column(column))
         else:
             factors[i] = _factor_of_chunked(column)
     rownums = np.arange(header_row + 1, header_row + 1 + n, dtype=np.int64)
     return Loaded(factors, n, rownums, np.zeros(n, dtype=bool))
 
 
-class _ArrowLabels:
-    """Labels of a high-cardinality column, left in Arrow until one is asked for."""
-
-    def __init__(self, array: pa.Array) -> None:
-        self.array = array
-
-    def __len__(self) -> int:
-        return len(self.array)
-
-    def __getitem__(self, i: int) -> str:
-        return str(self.array[int(i)].as_py())
-
-
-def _factor_of_strings(column: pa.ChunkedArray) -> Factor:
-    """Codes of a column with (nearly) one value per row, e.g. staff numbers, all in Arrow."""
-    import pyarrow.compute as pc
-
-    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
-    array = pc.utf8_trim_whitespace(array)
-    array = pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
-    encoded = array.dictionary_encode()
-    codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False),
-                       dtype=np.int64)
-    return Factor(codes, _ArrowLabels(encoded.dictionary))
-
-
 class _NotUtf8(Exception):
     pass
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+@dataclass
+class IdColumn:
+    """Staff numbers, for finding repeats without turning a million of them into Python.
+
+    ``keys`` holds each number exactly (its bytes as unsigned integers, or a code), ``hash``
+    folds them into one integer for a fast first pass; ``valid`` is False for blanks.
+    """
+
+    valid: np.ndarray
+    keys: np.ndarray  # (rows, k) uint64
+    hash: np.ndarray  # (rows,) uint64
+    text: Callable[[np.ndarray], list[str]]  # row positions -> the numbers as written
+
+    @classmethod
+    def from_factor(cls, factor: Factor) -> IdColumn:
+        codes = factor.codes
+        keys = codes.clip(0).astype(np.uint64)[:, None]
+        labels = factor.labels
+        return cls(codes >= 0, keys, keys[:, 0] * _MIX,
+                   lambda rows: [labels[c] for c in codes[rows]])
+
+
+def _fold(keys: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(keys), dtype=np.uint64)
+    for j in range(keys.shape[1]):
+        out = (out * _MIX) ^ keys[:, j]
+    return out * _MIX
+
+
+def _id_column(column: pa.ChunkedArray) -> IdColumn:
+    """Staff numbers as fixed-width bytes read as integers, all in Arrow and numpy."""
+    import pyarrow.compute as pc
+
+    trimmed = pc.utf8_trim_whitespace(column).cast(pa.binary())
+    lengths = pc.binary_length(trimmed)
+    widest = pc.max(lengths).as_py() or 0
+    valid = np.asarray(pc.fill_null(pc.greater(lengths, 0), False).to_numpy(
+        zero_copy_only=False), dtype=bool)
+
+    def text(rows: np.ndarray) -> list[str]:
+        values = trimmed.take(pa.array(np.asarray(rows, dtype=np.int64))).to_pylist()
+        return [v.decode("utf-8", "replace") if v is not None else "" for v in values]
+
+    if widest > 64:  # long identifiers: exact codes from a dictionary instead
+        encoded = trimmed.combine_chunks().dictionary_encode()
+        codes = np.asarray(encoded.indices.fill_null(0).to_numpy(zero_copy_only=False),
+                           dtype=np.uint64)[:, None]
+        return IdColumn(valid, codes, _fold(codes), text)
+    width = max(8, -(-widest // 8) * 8)
+    padded = pc.binary_slice(pc.binary_join_element_wise(
+        pc.fill_null(trimmed, b""), pa.scalar(b"\x00" * width), b""), 0, width)
+    fixed = padded.cast(pa.binary(width))
+    parts = []
+    for chunk in fixed.chunks:
+        data = np.frombuffer(chunk.buffers()[1], dtype=np.uint8)
+        data = data[chunk.offset * width:(chunk.offset + len(chunk)) * width]
+        parts.append(data.view(np.uint64).reshape(len(chunk), width // 8))
+    keys = np.concatenate(parts) if parts else np.zeros((0, width // 8), np.uint64)
+    return IdColumn(valid, keys, _fold(keys), text)
+
+
+class _Background:
+    """A value computed in a thread (pyarrow releases the GIL) while the reader goes on."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        self._result: list[object] = []
+
+        def run() -> None:
+            try:
+                self._result.append(work())
+            except BaseException as exc:  # handed to the reader, never lost
+                self._result.append(exc)
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def get(self) -> object:
+        self._thread.join()
+        found = self._result[0]
+        if isinstance(found, BaseException):
+            raise found
+        return found
 
 
 def _factor_of_chunked(column: pa.ChunkedArray) -> Factor:
