@@ -94,7 +94,7 @@ def _options(args: argparse.Namespace) -> AnalysisOptions:
         raise CliError(str(error)) from error
 
 
-def _data_quality(dataset: Dataset, org_code: str) -> dict:
+def _data_quality(dataset: Dataset, org_code: str, year: int | None = None) -> dict:
     files = []
     for report in dataset.reports:
         files.append({
@@ -106,10 +106,14 @@ def _data_quality(dataset: Dataset, org_code: str) -> dict:
             "notes": list(report.notes),
         })
     workforce = dataset.workforce[dataset.workforce["org_code"] == org_code]
+    if year is not None:
+        # The document describes one year: its unknown share is that year's, not all years'.
+        workforce = workforce[workforce["year"] == year]
     unknown = int(workforce.loc[workforce["ethnicity"] == "Unknown", "headcount"].sum())
     total = int(workforce["headcount"].sum())
-    return {"files": files, "unknown_ethnicity": unknown, "headcount": total,
+    return {"files": files, "year": year, "unknown_ethnicity": unknown, "headcount": total,
             "unknown_share": unknown / total if total else None,
+            "note": "" if total else "unknown_share is not defined: no workforce rows",
             "notes": list(dataset.notes)}
 
 
@@ -138,21 +142,46 @@ def _code_list(codes: Sequence[str], limit: int = 30) -> str:
 def _peer_summaries(results: AllResults, analysis: TrustAnalysis, kind: str, k: int
                     ) -> dict[tuple[str, str], dict]:
     universe = PeerUniverse.from_results(results, synthetic=False, source="the same files")
-    group = peer_group(universe, analysis.org.code, analysis.year, kind, k=k)
+    try:
+        group = peer_group(universe, analysis.org.code, analysis.year, kind, k=k)
+    except KeyError:
+        return {}  # no AfC data that year (recruitment only): no stage has peers
     table = peer_comparison(universe, group)
     out = {}
     for row in table.to_dict("records"):
-        out[(row["stage_id"], row["comparison"])] = {
-            "group": kind, "description": group.description, "n": row["n"],
-            "median": _finite(row["median"]), "q1": _finite(row["q1"]),
-            "q3": _finite(row["q3"]), "rank": row["rank"],
-            "percentile": _finite(row["percentile"]), "pooled": _finite(row["pooled"]),
-            "target": _finite(row["target"]), "tau2": _finite(row["tau2"]),
-            "limits_95": [_finite(row["low95"]), _finite(row["high95"])],
-            "limits_998": [_finite(row["low998"]), _finite(row["high998"])],
+        notes: list[str] = []
+
+        def number(name: str, value: object, notes: list[str] = notes) -> float | None:
+            finite = _finite(value)
+            if finite is None:
+                notes.append(f"{name} is {_describe_missing(value)}")
+            return finite
+
+        rank = None if pd.isna(row["rank"]) else int(row["rank"])
+        if rank is None:
+            notes.append("rank is not defined (the trust's ratio is not defined)")
+        summary = {
+            "group": kind, "description": group.description, "n": int(row["n"]),
+            "median": number("median", row["median"]), "q1": number("q1", row["q1"]),
+            "q3": number("q3", row["q3"]), "rank": rank,
+            "percentile": number("percentile", row["percentile"]),
+            "pooled": number("pooled", row["pooled"]),
+            "target": number("target", row["target"]), "tau2": number("tau2", row["tau2"]),
+            "limits_95": [number("limits_95 low", row["low95"]),
+                          number("limits_95 high", row["high95"])],
+            "limits_998": [number("limits_998 low", row["low998"]),
+                           number("limits_998 high", row["high998"])],
             "verdict": row["verdict"], "sentence": row["sentence"],
         }
+        summary["note"] = "; ".join(filter(None, [group.note, *notes]))
+        out[(row["stage_id"], row["comparison"])] = summary
     return out
+
+
+def _describe_missing(value: object) -> str:
+    if value is None or pd.isna(value):
+        return "not defined"
+    return "infinite" if float(value) > 0 else "minus infinity"
 
 
 def _finite(value: float | None) -> float | None:
@@ -208,14 +237,17 @@ def analyse_command(args: argparse.Namespace) -> int:
         except KeyError as error:
             if not args.all:
                 raise CliError(str(error).strip("'\"")) from error
+    if not analyses:
+        years = ", ".join(map(str, results.years)) or "none"
+        raise CliError(f"No organisation in the files has data for {args.year}; years with "
+                       f"data: {years}.")
     if args.json:
         documents = []
         for analysis in analyses:
             peers = (_peer_summaries(results, analysis, args.peers, args.k) if args.peers
                      else None)
-            documents.append(analysis_to_json(analysis, _data_quality(dataset,
-                                                                      analysis.org.code),
-                                              peers=peers))
+            quality = _data_quality(dataset, analysis.org.code, analysis.year)
+            documents.append(analysis_to_json(analysis, quality, peers=peers))
         document = {"orgs": documents} if args.all else documents[0]
         # Built whole before printing, so a failure never leaves half a document.
         sys.stdout.write(json.dumps(document, indent=1, allow_nan=False) + "\n")

@@ -171,10 +171,35 @@ def peer_stage_rows(universe: PeerUniverse, group: PeerGroup, stage_id: str,
 
 
 def _pooled_ratio(rows: pd.DataFrame) -> float:
-    wt, wf, bt, bf = (float(rows[c].sum()) for c in ("white_to", "white_from", "bme_to",
-                                                       "bme_from"))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return float(np.float64(wt / wf) / np.float64(bt / bf))
+    """(sum white_to / sum white_from) / (sum bme_to / sum bme_from); inf or nan, never an
+    exception, when a summed count is zero (as :func:`disparity_statistics` orients zeros)."""
+    wt, wf, bt, bf = (np.float64(rows[c].sum()) for c in ("white_to", "white_from", "bme_to",
+                                                           "bme_from"))
+    numerator, denominator = wt * bf, wf * bt
+    if denominator > 0:
+        return float(numerator / denominator)
+    return float("inf") if numerator > 0 else float("nan")
+
+
+def _quantile(values: np.ndarray, q: float) -> float:
+    """R's type-7 (numpy "linear") quantile that copes with infinite ratios.
+
+    ``np.quantile`` interpolates as ``a + (b - a) t``, which gives nan (and a RuntimeWarning)
+    between two infinite values or an infinite and a finite one; here equal neighbours give
+    their value and an infinite upper neighbour gives infinity.
+    """
+    ordered = np.sort(values)
+    if not ordered.size:
+        return float("nan")
+    h = (ordered.size - 1) * q
+    low = int(np.floor(h))
+    high = min(low + 1, ordered.size - 1)
+    a, b, t = ordered[low], ordered[high], h - low
+    if t == 0 or a == b:
+        return float(a)
+    if np.isinf(b):
+        return float(b)
+    return float(a + (b - a) * t)
 
 
 def _comparison_sentence(row: dict, group: PeerGroup, synthetic: bool) -> str:
@@ -220,9 +245,8 @@ def peer_comparison(universe: PeerUniverse, group: PeerGroup, *,
             "stage_id": stage_id, "comparison": comparison, "label": mine["label"],
             "kind": mine["kind"], "ratio": ratio, "ci_low": float(mine["ci_low"]),
             "ci_high": float(mine["ci_high"]), "n": len(rows),
-            "median": float(np.quantile(defined, 0.5)) if defined.size else np.nan,
-            "q1": float(np.quantile(defined, 0.25)) if defined.size else np.nan,
-            "q3": float(np.quantile(defined, 0.75)) if defined.size else np.nan,
+            "median": _quantile(defined, 0.5), "q1": _quantile(defined, 0.25),
+            "q3": _quantile(defined, 0.75),
             "rank": int((defined > ratio).sum() + 1) if not np.isnan(ratio) else None,
             "percentile": (float((defined < ratio).sum() / defined.size * 100)
                            if defined.size and not np.isnan(ratio) else np.nan),
@@ -237,6 +261,8 @@ def peer_comparison(universe: PeerUniverse, group: PeerGroup, *,
     if not out:
         return pd.DataFrame(columns=list(PEER_COLUMNS))
     frame = pd.DataFrame(out).sort_values(["comparison", "order"], kind="stable")
+    # A stage whose own ratio is undefined has no rank; keep the others whole numbers.
+    frame["rank"] = frame["rank"].astype("Int64")
     return frame[list(PEER_COLUMNS)].reset_index(drop=True)
 
 
