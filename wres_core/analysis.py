@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from wres_core.bottleneck import find_bottlenecks, step_contributions
+from wres_core.bottleneck import BOTTLENECK_COLUMNS, find_bottlenecks, step_contributions
 from wres_core.options import AnalysisOptions
 from wres_core.ratios import stage_ratios
 from wres_core.representation import band_representation, overall_representation
@@ -249,9 +249,7 @@ def analyse_dataset(workforce: pd.DataFrame, recruitment: pd.DataFrame | None = 
     stages = stage_ratios(counts, options)
     contributions = step_contributions(stages)
     bottlenecks = find_bottlenecks(stages, options.level) if len(stages) else pd.DataFrame(
-        columns=["org_code", "year", "comparison", "stage_id", "label", "ratio", "ci_low",
-                 "ci_high", "p_adjusted", "contribution", "ladder_ratio",
-                 "recruitment_stage_id", "sentence"])
+        columns=list(BOTTLENECK_COLUMNS))
     recruitment_orgs = frozenset()
     if recruitment is not None and len(recruitment):
         recruitment_orgs = frozenset(

@@ -15,8 +15,9 @@ total step by step (a waterfall). ``contribution`` is only given when the ladder
 adverse (log R > 0). A step with a zero count (ratio 0 or infinite) has no finite log ratio: it
 is left out of the totals and the shares, and the sentence says so.
 
-The *bottleneck* is the band step with the largest contribution among the steps that are both
-adverse (ratio above 1.25) and significant after adjustment; when no step is both, there is no
+The *bottleneck* is the band step with the largest ratio among the steps that are both
+adverse (ratio above 1.25) and significant after adjustment (an infinite ratio, no one from
+the group in the upper band, included); when no step is both, there is no
 bottleneck, and the sentence says so and names the largest adverse step for context.
 Recruitment stages are reported beside the ladder: an adverse, significant shortlisted-to-
 appointed ratio is named as a recruitment bottleneck too.
@@ -67,7 +68,8 @@ def step_contributions(results: pd.DataFrame) -> pd.DataFrame:
     # Few steps have a zero count: join their labels per family, then map back.
     zero_steps = steps.loc[~finite, [*FAMILY, "label"]]
     notes = zero_steps.groupby(FAMILY, sort=False)["label"].agg(
-        lambda labels: "leaving out " + ", ".join(map(lower_first, labels)) + " (a zero count)")
+        lambda labels: "leaving out " + ", ".join(map(lower_first, labels))
+        + (" (a zero count)" if len(labels) == 1 else " (zero counts)"))
     family_index = pd.MultiIndex.from_frame(steps[FAMILY])
     steps["ladder_note"] = notes.reindex(family_index).fillna("").to_numpy()
     adverse_total = positive_log.groupby(keys, sort=False).transform("sum")
@@ -78,7 +80,16 @@ def step_contributions(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def _bottleneck_sentence(row: pd.Series, group: str, level: str) -> str:
-    if isinstance(row["stage_id"], str):
+    if isinstance(row["stage_id"], str) and np.isinf(row["ratio"]):
+        # No one from the group made the step up: the ratio is infinite and has no share.
+        text = (f"The bottleneck is {lower_first(row['label'])}: there were no {group} staff "
+                f"in {row['to_label']}, against {int(row['bme_from']):,} in "
+                f"{row['from_label']}, while {int(row['white_to']):,} White staff were in "
+                f"{row['to_label']} for {int(row['white_from']):,} in {row['from_label']}, so "
+                f"the ratio is infinite ({level} CI from {format_ratio(row['ci_low'])}, "
+                f"adjusted p {format_p(row['p_adjusted'])}). With a zero count it has no "
+                "finite share of the ladder's disparity.")
+    elif isinstance(row["stage_id"], str):
         text = (f"The bottleneck is {lower_first(row['label'])}: relative to their numbers in "
                 f"{row['from_label']}, White staff were {format_ratio(row['ratio'])} times as "
                 f"likely as {group} staff to be in {row['to_label']} "
@@ -99,8 +110,9 @@ def _bottleneck_sentence(row: pd.Series, group: str, level: str) -> str:
                      f"these numbers (adjusted p {format_p(row['largest_p'])})")
         text += "."
     if isinstance(row["recruitment_stage_id"], str):
-        text += (f" At recruitment, {lower_first(row['recruitment_label'])} is also adverse and "
-                 f"significant (ratio {format_ratio(row['recruitment_ratio'])}).")
+        also = " also" if isinstance(row["stage_id"], str) else ""
+        text += (f" At recruitment, {lower_first(row['recruitment_label'])} is{also} adverse "
+                 f"and significant (ratio {format_ratio(row['recruitment_ratio'])}).")
     return text
 
 
@@ -111,8 +123,11 @@ def find_bottlenecks(results: pd.DataFrame, level: float = 0.95) -> pd.DataFrame
     """
     steps = step_contributions(results)
     families = results[FAMILY].drop_duplicates().reset_index(drop=True)
-    candidates = steps[steps["adverse"] & steps["significant"] & np.isfinite(steps["log_ratio"])]
-    best = candidates.sort_values("log_ratio", ascending=False, kind="stable").drop_duplicates(
+    # Every adverse and significant step is a candidate, an infinite ratio (no one from the
+    # group in the upper band) included: leaving those out named a smaller step, or none, and
+    # then called a significant step "could be chance".
+    candidates = steps[steps["adverse"] & steps["significant"]]
+    best = candidates.sort_values("ratio", ascending=False, kind="stable").drop_duplicates(
         FAMILY)
     adverse = steps[steps["adverse"]].sort_values("ratio", ascending=False,
                                                   kind="stable").drop_duplicates(FAMILY)
@@ -129,7 +144,8 @@ def find_bottlenecks(results: pd.DataFrame, level: float = 0.95) -> pd.DataFrame
     ladder = steps.drop_duplicates(FAMILY)[FAMILY + ["ladder_ratio", "ladder_from", "ladder_to",
                                                      "ladder_note"]]
     chosen = best[FAMILY + ["stage_id", "label", "from_label", "to_label", "ratio", "ci_low",
-                            "ci_high", "p_adjusted", "contribution", "adverse_share"]]
+                            "ci_high", "p_adjusted", "contribution", "adverse_share",
+                            "white_from", "white_to", "bme_from", "bme_to"]]
     out = (families.merge(chosen, on=FAMILY, how="left")
            .merge(ladder, on=FAMILY, how="left")
            .merge(adverse, on=FAMILY, how="left")

@@ -138,9 +138,11 @@ def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
             {"id": b.stage_id, "label": b.label, "comparison": b.comparison,
              "ratio": b.ratio, "ci_low": b.ci_low, "ci_high": b.ci_high,
              "p_adjusted": b.p_adjusted, "contribution": b.contribution,
+             "adverse_share": b.adverse_share,
              "ladder_ratio": b.ladder_ratio, "recruitment_id": b.recruitment_stage_id,
              "sentence": b.sentence},
-            ("ratio", "ci_low", "ci_high", "p_adjusted", "contribution", "ladder_ratio"),
+            ("ratio", "ci_low", "ci_high", "p_adjusted", "contribution", "adverse_share",
+             "ladder_ratio"),
             ("id", "label", "comparison", "recruitment_id", "sentence"))
         bottlenecks.append(record)
     return {
