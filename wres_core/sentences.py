@@ -61,16 +61,26 @@ def _lead(facts: StageFacts, times: str, first: str = "White", second: str | Non
 def _zero_reason(facts: StageFacts) -> str:
     group = facts.comparison
     if facts.kind == "recruitment":
-        cells = [(facts.white_to, f"no White {facts.from_label} applicants were {facts.to_label}"),
-                 (facts.bme_to, f"no {group} {facts.from_label} applicants were "
-                                f"{facts.to_label}")]
+        # "no White applicants were shortlisted", "no BME shortlisted applicants were appointed"
+        stage = "" if facts.from_label == "applied" else f" {facts.from_label}"
+        cells = [(facts.white_to, f"no White{stage} applicants were {facts.to_label}"),
+                 (facts.bme_to, f"no {group}{stage} applicants were {facts.to_label}")]
     else:
         cells = [(facts.white_to, f"there were no White staff in {facts.to_label}"),
                  (facts.white_from, f"there were no White staff in {facts.from_label}"),
                  (facts.bme_to, f"there were no {group} staff in {facts.to_label}"),
                  (facts.bme_from, f"there were no {group} staff in {facts.from_label}")]
     reasons = [text for count, text in cells if count == 0]
-    return " and ".join(reasons) if reasons else "a count is zero"
+    if reasons:
+        return " and ".join(reasons)
+    counts = (facts.white_from, facts.white_to, facts.bme_from, facts.bme_to)
+    if min(counts) < 0:
+        return "a count is negative, so the counts are invalid"
+    if facts.kind == "recruitment" and (facts.white_to > facts.white_from
+                                        or facts.bme_to > facts.bme_from):
+        return (f"more people were {facts.to_label} than were {facts.from_label}, so the "
+                "counts are inconsistent")
+    return "a count is zero"
 
 
 def _range_word(ratio: float) -> str:
@@ -108,7 +118,7 @@ def stage_sentence(facts: StageFacts) -> str:
         interval += ", +0.5 corrected for a zero count"
     chance = _chance_clause(facts)
     if math.isnan(ratio):
-        return (f"{_lead(facts, 'as likely').split(' were ')[0]}: the ratio is not defined "
+        return (f"{facts.from_label.capitalize()} to {facts.to_label}: the ratio is not defined "
                 f"because {_zero_reason(facts)}.")
     if math.isinf(ratio) or (ratio == 0 and not facts.corrected):
         direction = "infinite" if math.isinf(ratio) else "zero"
