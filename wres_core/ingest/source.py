@@ -439,13 +439,20 @@ def _open_csv(data: bytes | pa.Buffer, name: str) -> RawTable:
     return RawTable(name, header, sample, sample_rows, title, notes, header_row, load)
 
 
-def _transcode_cp1252(data: bytes | pa.Buffer, notes: list[str]) -> tuple[bytes, str]:
-    text = _to_bytes(data).decode("cp1252", errors="replace")
-    bad = text.count("\ufffd")
+def _transcode_cp1252(data: bytes | pa.Buffer, notes: list[str]) -> tuple[pa.Buffer, str]:
+    """Windows-1252 to UTF-8, a block at a time (a single-byte code can be cut anywhere)."""
+    view = memoryview(data)
+    out = bytearray()
+    bad = 0
+    block = 1 << 24
+    for start in range(0, len(view), block):
+        text = bytes(view[start:start + block]).decode("cp1252", errors="replace")
+        bad += text.count("\ufffd")
+        out += text.encode("utf-8")
     notes.append("Encoding: Windows-1252 (not UTF-8); converted to UTF-8."
                  + (f" {bad} bytes had no Windows-1252 meaning and were replaced." if bad
                     else ""))
-    return text.encode("utf-8"), "cp1252"
+    return pa.py_buffer(out), "cp1252"
 
 
 class _Ragged(Exception):
@@ -614,8 +621,8 @@ def _python_csv(data: bytes | pa.Buffer, name: str, delimiter: str, notes: list[
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raw, _ = _transcode_cp1252(raw, notes)
-        text = raw.decode("utf-8")
+        converted, _ = _transcode_cp1252(raw, notes)
+        text = converted.to_pybytes().decode("utf-8")
     if _looks_binary(text[:8192]):
         raise _not_a_table(name, "a binary file")
     try:
