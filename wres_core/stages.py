@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from wres_core.bands import AFC_BANDS, DEFAULT_TIERS, TierDefinition, band_range_label
-from wres_core.schema import DETAILED_BME_GROUPS
+from wres_core.schema import DETAILED_BME_GROUPS, RECRUITMENT_STAGES
 
 #: Columns of the frame returned by :func:`stage_counts`.
 STAGE_COUNT_COLUMNS = (
@@ -177,11 +177,12 @@ def _recruitment_stages(recruitment: pd.DataFrame, groups: ComparisonGroups) -> 
     if recruitment is None or recruitment.empty:
         return []
     counts = _comparison_counts(recruitment, ["org_code", "year"], "stage", groups)
-    white = counts["White"]
+    # Zero counts are absent from clean tables, so a stage no White person reached anywhere
+    # in the file (e.g. no White applicant appointed at a single trust) has no column: it is
+    # a zero, not a missing stage.
+    white = counts["White"].reindex(columns=list(RECRUITMENT_STAGES), fill_value=0)
     frames = []
     for order, (entering, passing) in enumerate(RECRUITMENT_STEPS):
-        if entering not in white.columns or passing not in white.columns:
-            continue
         for name in groups.names:
             bme = counts[name].reindex(index=white.index, columns=white.columns, fill_value=0)
             # An organisation that reports no one at the entering stage has no such stage.
