@@ -375,3 +375,30 @@ def test_staff_duplicates_in_an_excel_extract() -> None:
     # 101 in another organisation is another person; 101.0 is 101 again in SYN1.
     assert [(e.reason, e.rows, e.examples) for e in report.exclusions] == [
         ("duplicate staff number", (4,), ("101",))]
+
+
+def test_wide_template_with_staff_group_heading_rows() -> None:
+    text = (b"WRES 2023/24\nPay band,White,BME,Unknown\nNon-clinical staff,,,\nBand 2,5,1,0\n"
+            b"Band 3,4,1,\nClinical workforce,,,\nBand 2,7,3,0\nBand 5,9,4,1\n"
+            b"Medical and Dental,,,\nConsultant,3,2,0\n")
+    result = read_table(text, name="h.csv")
+    report = result.report
+    assert [(e.reason, e.rows) for e in report.exclusions] == [("heading row", (3, 6, 9))]
+    assert report.unrecognised == {}
+    assert counts(result.table, "staff_group", "band", "ethnicity") == {
+        ("Non-clinical", "2", "White"): 5, ("Non-clinical", "2", "BME"): 1,
+        ("Non-clinical", "3", "White"): 4, ("Non-clinical", "3", "BME"): 1,
+        ("Clinical", "2", "White"): 7, ("Clinical", "2", "BME"): 3,
+        ("Clinical", "5", "White"): 9, ("Clinical", "5", "BME"): 4,
+        ("Clinical", "5", "Unknown"): 1, ("Medical", "Consultant", "White"): 3,
+        ("Medical", "Consultant", "BME"): 2}
+    assert any("1 blank count cell read as 0" in n for n in report.notes)
+
+
+def test_rows_split_by_another_column_are_added() -> None:
+    text = (b"Band,Gender,Ethnicity,Count\nBand 5,Female,White,3\nBand 5,Male,White,2\n"
+            b"Band 5,Male,White,2\n")
+    result = read_table(text, name="g.csv", today=TODAY)
+    assert counts(result.table, "band", "ethnicity") == {("5", "White"): 5}
+    assert [(e.reason, e.rows) for e in result.report.exclusions] == [("duplicate key", (4,))]
+    assert any("differ in 'Gender'" in n for n in result.report.notes)

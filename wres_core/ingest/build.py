@@ -9,6 +9,7 @@ applies in :data:`~.report.EXCLUSION_REASONS` order, so the reasons add up to th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -261,6 +262,7 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
 
     # --- staff group ----------------------------------------------------------------------
     sg_raw = np.zeros(n, dtype=np.int64)
+    heading_labels = np.zeros(0, dtype=bool)
     if "staff_group" in cols:
         col = cols["staff_group"]
         factor = f[col]
@@ -290,6 +292,9 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
     else:
         sg = np.full(n, _ALL_STAFF, dtype=np.int64)
         how["staff_group"] = f"default '{schema.DEFAULT_STAFF_GROUP}'"
+        if "band" in cols and (plan.ethnic_columns or plan.stage_columns):
+            sg, heading_labels = _section_headings(rows, f, cols["band"], plan, sg, how, notes)
+            sg_raw = sg.copy()  # sections keep their rows apart in the duplicate check
 
     # --- band -----------------------------------------------------------------------------
     if "band" in cols:
@@ -313,7 +318,8 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
         if plan.kind == "workforce" or (~is_all & (per_label >= 0)).any():
             rows.exclude(_spread(is_all, factor.codes, False), "total row", col)
         rows.exclude(factor.codes < 0, "blank required field", col)
-        note_unrecognised(col, (per_label < 0) & ~total_labels)
+        headings = heading_labels if len(heading_labels) else np.zeros(len(per_label), bool)
+        note_unrecognised(col, (per_label < 0) & ~total_labels & ~headings)
         rows.exclude(band < 0, "unrecognised band", col)
     else:
         band = np.full(n, _ALL_BAND, dtype=np.int64)
@@ -377,7 +383,7 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
         for reason in (NON_NUMERIC, NEGATIVE, NON_INTEGER):
             rows.exclude(_spread(kind_of == reason, f[col].codes, False), reason, col)
         counts[col] = _spread(value, f[col].codes, 0)
-        blank_cells += int((f[col].codes < 0).sum())
+        blank_cells += int(((f[col].codes < 0) & rows.ok).sum())
     if blank_cells:
         notes.append(f"{blank_cells:,} blank count cell{'s' if blank_cells != 1 else ''} read "
                      "as 0.")
@@ -504,6 +510,47 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+_HEADING_WORDS = re.compile(r"\b(staff|workforce|workers|employees|group|section)\b")
+
+
+def _section_headings(rows: _Rows, f: dict[int, Factor], band_col: int, plan: Plan,
+                      sg: np.ndarray, how: dict[str, str], notes: list[str]
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Staff groups given as heading rows of a wide template.
+
+    A row whose band cell names a staff group (``Clinical staff``, ``Non-clinical``) and whose
+    count cells are all blank starts a section: the rows under it, up to the next heading,
+    belong to that staff group. The heading rows themselves are left out as "heading row".
+    """
+    factor = f[band_col]
+    groups = []
+    for label in factor.labels:
+        text = clean_label(label)
+        group = staff_group_of(text) or staff_group_of(_HEADING_WORDS.sub(" ", text))
+        groups.append(_SG_INDEX[group] if group else -1)
+    per_label = np.array(groups + [0], dtype=np.int64)[:-1]
+    heading_group = _spread(per_label, factor.codes, -1)
+    value_cols = [i for i, *_ in plan.ethnic_columns] + [i for i, _ in plan.stage_columns]
+    blank = np.ones(rows.n, dtype=bool)
+    for col in value_cols:
+        blank &= f[col].codes < 0
+    heading = (heading_group >= 0) & blank
+    if not heading.any():
+        return sg, np.zeros(len(per_label), dtype=bool)
+    is_heading_label = np.zeros(len(per_label), dtype=bool)
+    is_heading_label[np.unique(factor.codes[heading])] = True
+    position = np.where(heading, np.arange(rows.n), -1)
+    last = np.maximum.accumulate(position)
+    filled = np.where(last >= 0, heading_group[last.clip(0)], sg)
+    rows.exclude(heading, "heading row", band_col)
+    labels = sorted({factor.labels[c] for c in factor.codes[heading]})
+    how["staff_group"] = "heading rows in '" + rows.raw.headers[band_col] + "': " + ", ".join(
+        f"'{x}'" for x in labels)
+    notes.append("Staff groups read from heading rows (" + ", ".join(f"'{x}'" for x in labels)
+                 + "): each applies to the rows under it.")
+    return filled, is_heading_label
 
 
 def _canonical_of(cols: dict[str, int], index: int) -> str | None:

@@ -11,6 +11,7 @@ import pandas as pd
 #: problems is counted once, under the first.
 EXCLUSION_REASONS = (
     "wrong number of fields",
+    "heading row",
     "total row",
     "blank required field",
     "unrecognised band",
