@@ -416,8 +416,8 @@ def _open_csv(data: bytes | pa.Buffer, name: str) -> RawTable:
         sample_rows.append(i)
         if len(sample) >= SAMPLE_ROWS:
             break
-    if header_index:
-        notes.append(f"Header found on row {header_index + 1}; rows above it read as a title.")
+    notes.append(f"Header found on row {header_index + 1}" + (
+        "; rows above it read as a title." if header_index else "."))
     start = len("\n".join(lines[: header_index + 1]).encode("utf-8")) + 1
     header_row = header_index + 1
 
@@ -667,9 +667,8 @@ def _materialised(name: str, records: list[list[str]], rownums: list[int], notes
     if ignored:
         notes = [*notes, f"{ignored} row{'s' if ignored != 1 else ''} had cells to the right "
                  "of the last named column; those cells were ignored."]
-    if header_index:
-        notes = [*notes, f"Header found on row {rownums[header_index]}; rows above it read as "
-                 "a title."]
+    notes = [*notes, f"Header found on row {rownums[header_index]}" + (
+        "; rows above it read as a title." if header_index else ".")]
     if blank:
         notes = [*notes, f"{blank} blank row{'s' if blank != 1 else ''} skipped."]
     header_row = rownums[header_index]
