@@ -64,10 +64,22 @@ class PeerUniverse:
     def from_results(cls, results: AllResults, *, synthetic: bool, source: str) -> PeerUniverse:
         return cls(results.stages, results.overall, results.organisations, synthetic, source)
 
-    def with_trust(self, own: AllResults, org_code: str) -> PeerUniverse:
-        """This universe with one trust from another dataset added (replacing any same code)."""
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(sorted(int(y) for y in self.overall["year"].unique()))
+
+    def with_trust(self, own: AllResults, org_code: str, year: int,
+                   as_year: int | None = None) -> PeerUniverse:
+        """This universe with one trust-year from another dataset added (replacing any
+        organisation with the same code). ``as_year`` files the trust's figures under another
+        year, to compare them with peers from a file that lacks the trust's year (the page
+        must say so)."""
         def merged(ours: pd.DataFrame, theirs: pd.DataFrame) -> pd.DataFrame:
             theirs = theirs[theirs["org_code"] == org_code]
+            if "year" in theirs.columns:
+                theirs = theirs[theirs["year"] == year]
+                if as_year is not None:
+                    theirs = theirs.assign(year=as_year)
             return pd.concat([ours[ours["org_code"] != org_code], theirs], ignore_index=True)
         return PeerUniverse(merged(self.stages, own.stages), merged(self.overall, own.overall),
                             merged(self.organisations, own.organisations), self.synthetic,

@@ -8,12 +8,14 @@ identifies no one), because workforce counts by band and ethnicity can identify 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from wres_core.analysis import TrustAnalysis
-from wres_core.formatting import format_interval, format_p_value, format_ratio
+from wres_core.bands import band_label
+from wres_core.formatting import format_interval, format_p_value, format_ratio, format_share
 
 COUNT_COLUMNS = ("white_from", "white_to", "bme_from", "bme_to")
 SUPPRESSION_MAX = 7
@@ -161,3 +163,97 @@ def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
         "has_recruitment": analysis.has_recruitment,
         "data_quality": data_quality or {},
     }
+
+
+# --- peer comparison ---------------------------------------------------------------------
+
+PEER_HEADINGS = {
+    "label": "Stage", "comparison": "Group", "ratio": "Ratio", "median": "Peer median",
+    "quartiles": "Peer quartiles", "rank": "Rank (1 = most adverse)", "percentile": "Percentile",
+    "pooled": "Pooled peers", "target": "Funnel target", "limits_95": "95% limits",
+    "limits_998": "99.8% limits", "verdict": "Against peers",
+}
+
+
+def peer_display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The peer comparison as people read it."""
+    out = table.copy()
+    out["quartiles"] = [format_interval(a, b) for a, b in zip(out["q1"], out["q3"])]
+    out["limits_95"] = [format_interval(a, b) for a, b in zip(out["low95"], out["high95"])]
+    out["limits_998"] = [format_interval(a, b) for a, b in zip(out["low998"], out["high998"])]
+    out["rank"] = [f"{r} of {n}" if r is not None and not pd.isna(r) else "-"
+                   for r, n in zip(out["rank"], out["n"])]
+    out["percentile"] = [f"{p:.0f}" if not pd.isna(p) else "-" for p in out["percentile"]]
+    for column in ("ratio", "median", "pooled", "target"):
+        out[column] = [format_ratio(v) for v in out[column]]
+    return out[list(PEER_HEADINGS)].rename(columns=PEER_HEADINGS)
+
+
+def peer_table_csv(table: pd.DataFrame, group: object, *, synthetic: bool) -> bytes:
+    """The peer comparison as CSV; says in every row when the peers are synthetic."""
+    out = table.copy()
+    out.insert(0, "peer_group", getattr(group, "description", ""))
+    out.insert(1, "peers_are_synthetic", synthetic)
+    return out.to_csv(index=False).encode("utf-8-sig")
+
+
+# --- headline figures and representation tables for the funnel page ---------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline figure: a label, the value as text, and the explanation behind it."""
+
+    label: str
+    value: str
+    explanation: str
+
+
+def headline_figures(analysis: TrustAnalysis) -> list[Headline]:
+    """BME share, unknown share, the lower-to-upper tier ratio and indicator 2 (when there)."""
+    figures = []
+    if len(analysis.overall):
+        row = analysis.overall.iloc[0]
+        known = int(row["white"] + row["bme"])
+        figures.append(Headline(
+            "BME share of AfC staff", format_share(row["bme_share"]),
+            f"{int(row['bme']):,} BME of {known:,} staff with known ethnicity (Wilson interval "
+            f"{format_share(row['ci_low'])} to {format_share(row['ci_high'])})."))
+        figures.append(Headline(
+            "Ethnicity unknown", format_share(row["unknown_share"]),
+            f"{int(row['unknown']):,} of {int(row['total']):,} AfC staff; left out of every "
+            "ratio."))
+    stages = analysis.stage_table
+    level = analysis.options.level_percent
+    for stage_id, label in (("tier:lower-upper", "Lower to upper tier"),
+                            ("recruitment:shortlisted-appointed", "Appointed from shortlisting")):
+        match = stages[stages["stage_id"] == stage_id]
+        if len(match):
+            row = match.iloc[0]
+            figures.append(Headline(
+                label + ("" if row["comparison"] == "BME" else f" ({row['comparison']})"),
+                format_ratio(row["ratio"]),
+                f"{level} CI {format_interval(row['ci_low'], row['ci_high'])}. "
+                f"{row['sentence']}"))
+    return figures
+
+
+REPRESENTATION_HEADINGS = {
+    "band": "Band or grade", "white": "White", "bme": "BME", "unknown": "Unknown",
+    "bme_share": "BME share", "interval": "Interval", "unknown_share": "Unknown share",
+}
+
+
+def representation_display_table(representation: pd.DataFrame,
+                                 bands: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Headcounts and shares per band as people read them (optionally some bands only)."""
+    rep = representation
+    if bands is not None:
+        rep = rep[rep["band"].astype(str).isin(bands)]
+    out = rep.assign(
+        band=[band_label(str(b)) for b in rep["band"]],
+        bme_share=[format_share(v) for v in rep["bme_share"]],
+        interval=[f"{format_share(a)} to {format_share(b)}"
+                  for a, b in zip(rep["ci_low"], rep["ci_high"])],
+        unknown_share=[format_share(v) for v in rep["unknown_share"]])
+    return out[list(REPRESENTATION_HEADINGS)].rename(columns=REPRESENTATION_HEADINGS)
