@@ -228,7 +228,8 @@ class AllResults:
 
         def pick(name: str) -> pd.DataFrame:
             frame = getattr(self, name)
-            rows = self._row_index[name].get((org_code, int(year)), ())
+            # No rows must give an empty frame: frame.iloc[()] would be the whole frame.
+            rows = self._row_index[name].get((org_code, int(year)), np.array([], dtype=int))
             return frame.iloc[rows].reset_index(drop=True)
 
         bottlenecks = tuple(Bottleneck.from_row(r) for r in pick("bottlenecks").to_dict(
