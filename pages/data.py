@@ -1,0 +1,155 @@
+"""Data: upload files, see how each was read, correct it, and see what was left out."""
+
+import streamlit as st
+
+from wres_app import state
+from wres_app.text import plain
+from wres_core.bands import BAND_ORDER
+from wres_core.errors import IngestError
+from wres_core.ingest import peek_table
+from wres_core.schema import ETHNIC_GROUPS
+
+INTRO = ("Upload workforce files (an ESR staff-level extract, the WRES data-collection "
+         "spreadsheet, a table of headcounts by band and ethnicity) and recruitment files "
+         "(applied, shortlisted and appointed by ethnicity), as CSV or Excel, several at once. "
+         "Each file is read on its own; you can correct how it was read below. **Your files "
+         "stay in this browser session's memory**: they are never written to disk or shared.")
+LAYOUTS = {None: "Detect automatically", "aggregate": "Counts (one row per count)",
+           "wide": "Wide (one column per ethnic group)", "staff": "Staff-level (one row "
+           "per person)", "recruitment": "Recruitment counts"}
+MAPPABLE_COLUMNS = ("org_code", "org_name", "region", "org_type", "year", "staff_group",
+                    "band", "ethnicity", "headcount", "stage", "staff_id")
+NOT_USED = "(not in this file)"
+EXCLUDE = "(leave out)"
+ETHNICITY_CHOICES = ("White", "BME", "Unknown") + tuple(
+    g for g in ETHNIC_GROUPS if g not in ("White", "Unknown"))
+
+st.title("Data")
+st.markdown(INTRO)
+
+# --- the bundled sample -------------------------------------------------------------------
+if state.current_source() == state.SOURCE_SAMPLE:
+    st.info("You are looking at the **synthetic sample**: about 215 fictional trusts "
+            "(codes SYN001 onwards) over 2020-2024, with recruitment counts. Nothing in it is "
+            "real. Upload your own files below to analyse them instead.", icon=":material/science:")
+
+# --- uploading ----------------------------------------------------------------------------
+generation = st.session_state.setdefault("uploader_generation", 0)
+files = st.file_uploader("Add files", type=["csv", "tsv", "txt", "xlsx", "xlsm", "gz"],
+                         accept_multiple_files=True, key=f"uploader_{generation}")
+if files:
+    for file in files:
+        state.add_upload(file.name, file.getvalue())
+    # A fresh uploader next run: the files now live in the session store, not the widget.
+    st.session_state["uploader_generation"] = generation + 1
+    st.session_state["_pending_source"] = state.SOURCE_UPLOAD
+    st.rerun()
+
+uploads = state.uploads()
+if not uploads:
+    st.caption("No files uploaded yet. Accepted layouts and examples are on the Method page "
+               "and in the README.")
+    st.stop()
+
+
+def correction_form(upload: state.Upload, headers: tuple[str, ...],
+                    unrecognised: dict[str, dict[str, int]]) -> None:
+    """Column pickers, layout and sheet choice, and hand mapping of unrecognised labels."""
+    overrides = dict(upload.overrides)
+    key = f"fix_{upload.digest[:12]}"
+    with st.form(key):
+        layout = st.selectbox("Layout", list(LAYOUTS), format_func=LAYOUTS.get,
+                              index=list(LAYOUTS).index(overrides.get("layout")),
+                              key=f"{key}_layout")
+        sheet = None
+        if upload.name.lower().endswith((".xlsx", ".xlsm")):
+            sheet = st.text_input("Excel sheet (blank: the sheet that holds a table)",
+                                  value=overrides.get("sheet") or "", key=f"{key}_sheet") or None
+        st.markdown("**Columns**: which column of the file holds each field")
+        mapping = dict(overrides.get("mapping") or {})
+        choices = [None, NOT_USED, *headers]
+        picked = {}
+        grid = st.columns(3)
+        for i, canonical in enumerate(MAPPABLE_COLUMNS):
+            current = mapping.get(canonical)
+            current = NOT_USED if canonical in mapping and current is None else current
+            picked[canonical] = grid[i % 3].selectbox(
+                canonical, choices, index=choices.index(current) if current in choices else 0,
+                format_func=lambda c: "(detect)" if c is None else c,
+                key=f"{key}_col_{canonical}")
+        band_map = dict(overrides.get("band_map") or {})
+        ethnicity_map = dict(overrides.get("ethnicity_map") or {})
+        for column, labels in unrecognised.items():
+            is_band = "band" in column.lower() or column == "band"
+            st.markdown(f"**Labels not recognised in '{plain(column)}'**: choose what each "
+                        "means, or leave it out")
+            options = [EXCLUDE, *(BAND_ORDER if is_band else ETHNICITY_CHOICES)]
+            target = band_map if is_band else ethnicity_map
+            for label, rows in list(labels.items())[:30]:
+                value = st.selectbox(f"'{label}' ({rows:,} rows)", options,
+                                     index=options.index(target.get(label, EXCLUDE)),
+                                     key=f"{key}_map_{column}_{label}")
+                if value == EXCLUDE:
+                    target.pop(label, None)
+                else:
+                    target[label] = value
+        if st.form_submit_button("Read the file again with these choices"):
+            new = {"layout": layout, "sheet": sheet,
+                   "mapping": {c: (None if v == NOT_USED else v) for c, v in picked.items()
+                               if v is not None} or None,
+                   "band_map": band_map or None, "ethnicity_map": ethnicity_map or None}
+            state.set_overrides(upload.name, {k: v for k, v in new.items() if v})
+            st.rerun()
+
+
+for upload in list(uploads.values()):
+    with st.container(border=True):
+        head = st.columns([4, 1])
+        head[0].subheader(plain(upload.name))
+        if head[1].button("Remove", key=f"remove_{upload.digest[:12]}"):
+            state.remove_upload(upload.name)
+            st.rerun()
+        result = state.read_upload(upload)
+        if isinstance(result, IngestError):
+            st.error(f"**This file could not be read.** {result.problem}\n\n"
+                     f"**Expected:** {result.expected}\n\n**What to do:** {result.action}",
+                     icon=":material/error:")
+            try:
+                peek = peek_table(upload.data, name=upload.name,
+                                  sheet=upload.overrides.get("sheet"))
+            except IngestError:
+                continue
+            with st.expander("Correct how this file is read", expanded=True):
+                correction_form(upload, peek.headers, {})
+            st.dataframe(peek.preview, hide_index=True)
+            continue
+        report = result.report
+        figures = st.columns(4)
+        figures[0].metric("Read as", f"{result.kind}".capitalize(),
+                          help=f"Layout: {LAYOUTS.get(result.layout, result.layout)}")
+        figures[1].metric("Rows read", f"{report.rows_read:,}")
+        figures[2].metric("Rows used", f"{report.rows_used:,}")
+        figures[3].metric("Rows left out", f"{report.rows_excluded:,}")
+        st.markdown("\n".join(f"- {plain(line)}" for line in report.summary_lines()))
+        if report.exclusions:
+            st.markdown("**Rows left out, and why**")
+            st.dataframe([{"Reason": e.reason, "Column": e.column or "", "Rows": e.count,
+                           "Row numbers (first 20)": ", ".join(map(str, e.rows)),
+                           "Examples": ", ".join(e.examples)} for e in report.exclusions],
+                         hide_index=True)
+        if len(report.unknown_by_band):
+            with st.expander("Unknown ethnicity by band"):
+                st.dataframe(report.unknown_by_band, hide_index=True)
+        with st.expander("Correct how this file is read",
+                         expanded=bool(report.unrecognised)):
+            correction_form(upload, result.headers, report.unrecognised)
+        with st.expander("Preview (first 20 rows as read)"):
+            st.dataframe(result.preview, hide_index=True)
+
+dataset = state.upload_dataset()
+if dataset is not None and dataset.notes:
+    st.warning("\n\n".join(plain(note) for note in dataset.notes))
+if dataset is not None:
+    st.success(f"Ready: {len(dataset.organisations)} organisation(s), years "
+               f"{', '.join(map(str, dataset.years))}. Choose the trust and year in the "
+               "sidebar, then open the Progression funnel.")

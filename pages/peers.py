@@ -1,0 +1,122 @@
+"""Peer comparison: is this trust's ratio worse than trusts like it, or what everyone sees?"""
+
+import streamlit as st
+
+from wres_app import state
+from wres_app.layout import synthetic_banner
+from wres_app.text import plain
+from wres_core.charts import peer_funnel_chart, peer_strip_chart
+from wres_core.peers import (
+    DEFAULT_K,
+    PEER_GROUP_LABELS,
+    default_funnel_stage,
+    peer_comparison,
+    peer_funnel_data,
+    peer_group,
+    peer_stage_table,
+    peer_summary_sentence,
+)
+from wres_core.reports import peer_display_table, peer_table_csv
+
+INTRO = ("A ratio means more beside trusts like yours. Each stage's ratio is placed on a "
+         "**funnel plot**: the funnel shows how far a trust's ratio can stray from the peer "
+         "target by chance alone, given its numbers, so small trusts are not flagged for "
+         "noise. Outside the 95% limits is *significantly* higher or lower; outside 99.8% is "
+         "*strongly* so. Higher means more adverse to ethnic minority staff.")
+SYNTHETIC_PEERS = ("**These peers are synthetic.** Your trust is being compared with the "
+                   "fictional trusts of the bundled sample, not with real NHS trusts: use this "
+                   "page to learn how the comparison works, not to judge your trust. Upload a "
+                   "national file (with at least {n} organisations) on the Data page for a real "
+                   "comparison.")
+
+selection = st.session_state["selection"]
+synthetic_banner(selection.synthetic)
+st.title("Peer comparison")
+if selection.results is None or selection.org_code is None or selection.year is None:
+    st.warning("No data to compare yet: choose the synthetic sample in the sidebar or upload "
+               "files on the Data page.")
+    st.stop()
+
+source = state.peer_source(selection.options, selection.org_code, selection.year)
+if source is None:
+    st.warning("No peer data available.")
+    st.stop()
+universe = source.universe
+if universe.synthetic and not selection.synthetic:
+    st.error(SYNTHETIC_PEERS.format(n=state.MIN_PEER_ORGS), icon=":material/warning:")
+if source.note:
+    st.warning(source.note)
+st.markdown(INTRO)
+
+controls = st.columns([2, 1, 1])
+kind = controls[0].selectbox("Peer group", list(PEER_GROUP_LABELS),
+                             format_func=PEER_GROUP_LABELS.get, key="peer_kind")
+k = DEFAULT_K
+custom: tuple[str, ...] = ()
+if kind in ("size", "diversity"):
+    k = controls[1].slider("Number of trusts", 5, 60, DEFAULT_K, key="peer_k")
+elif kind == "custom":
+    codes = universe.organisations["org_code"].astype(str).tolist()
+    names = dict(zip(universe.organisations["org_code"], universe.organisations["org_name"]))
+    custom = tuple(st.multiselect("Trusts to compare with", codes, key="peer_custom",
+                                  format_func=lambda c: f"{names.get(c, c)} ({c})"))
+adjusted = controls[2].toggle("Allow for overdispersion", value=True, key="peer_adjust",
+                              help="Widen the limits by the between-trust variation that "
+                                   "chance alone does not explain (Spiegelhalter 2005), as "
+                                   "FunnelPlotR does. Off: limits from sampling error only.")
+
+try:
+    group = peer_group(universe, selection.org_code, source.year, kind, k=k, custom=custom)
+except KeyError as error:
+    st.warning(str(error).strip("'\""))
+    st.stop()
+if group.note:
+    st.warning(group.note)
+
+table = peer_comparison(universe, group, adjust_overdispersion=adjusted)
+org_name = universe.organisations.set_index("org_code").loc[selection.org_code, "org_name"]
+st.subheader("In plain words")
+st.markdown(plain(peer_summary_sentence(table, group, org_name, universe.synthetic)))
+st.caption(f"Peers from {universe.source}, {source.year}.")
+
+if table.empty:
+    st.stop()
+
+st.subheader("One stage on a funnel plot")
+stage_choices = list(dict.fromkeys(zip(table["stage_id"], table["comparison"])))
+labels = {(r["stage_id"], r["comparison"]): (r["label"] if r["comparison"] == "BME"
+                                            else f"{r['label']} ({r['comparison']})")
+          for r in table.to_dict("records")}
+default = default_funnel_stage(table)
+plot_columns = st.columns([3, 1])
+chosen = plot_columns[0].selectbox("Stage", stage_choices, index=stage_choices.index(default),
+                                   format_func=labels.get, key="peer_stage")
+x_axis = plot_columns[1].radio("Horizontal axis", ["precision", "headcount"],
+                               format_func={"precision": "Precision",
+                                            "headcount": "Ethnic minority headcount"}.get,
+                               key="peer_x_axis")
+points, curves, funnel = peer_funnel_data(universe, group, chosen[0], chosen[1],
+                                          adjust_overdispersion=adjusted, x_axis=x_axis)
+row = table[(table["stage_id"] == chosen[0]) & (table["comparison"] == chosen[1])].iloc[0]
+st.altair_chart(peer_funnel_chart(points, curves, stage_label=labels[chosen],
+                                  target=funnel.target_ratio, x_axis=x_axis,
+                                  synthetic=universe.synthetic, large=selection.large,
+                                  level=selection.options.level),
+                width="content")
+left_out = int((~points["included"]).sum())
+st.caption(plain(row["sentence"]) + (
+    f" {left_out} peer(s) with a zero count cannot be placed on the plot." if left_out else ""))
+
+st.subheader("Every stage against peers")
+strip_rows = peer_stage_table(universe, group, chosen[1])
+st.altair_chart(peer_strip_chart(strip_rows, synthetic=universe.synthetic,
+                                 large=selection.large), width="content")
+st.caption("Each faint tick is a peer trust, the black tick the peer median, the diamond "
+           "this trust. The shaded band is the non-adverse range 0.80-1.25.")
+
+st.subheader("Stage table against peers")
+st.dataframe(peer_display_table(table), hide_index=True, width="stretch")
+st.download_button("Download the peer comparison (CSV)",
+                   peer_table_csv(table, group, synthetic=universe.synthetic),
+                   file_name=f"wres_peers_{selection.org_code}_{source.year}_{kind}.csv",
+                   mime="text/csv")
