@@ -45,7 +45,7 @@ def _configure(chart: alt.TopLevelMixin, large: bool) -> alt.TopLevelMixin:
     return (chart.configure_axis(labelFontSize=s["label"], titleFontSize=s["title"],
                                  labelLimit=400)
             .configure_legend(labelFontSize=s["label"], titleFontSize=s["title"],
-                              orient="bottom")
+                              orient="right")
             .configure_title(fontSize=s["heading"], anchor="start")
             .configure_view(strokeWidth=0))
 
@@ -89,8 +89,10 @@ def funnel_chart(representation: pd.DataFrame, overall_share: float, *, group_na
                alt.Tooltip("bme_share:N", title=f"{group_name} share of known"),
                alt.Tooltip("unknown_share:N", title="Ethnicity unknown")]
     bars = alt.Chart(data).mark_bar().encode(
-        y=y, x=alt.X("headcount:Q", stack="center", title="Headcount", axis=alt.Axis(
-            labelExpr="abs(datum.value)")),
+        # Centred bars make a funnel; their axis numbers would mean nothing, so the exact
+        # headcounts are in the tooltips and the text description instead.
+        y=y, x=alt.X("headcount:Q", stack="center", title="Headcount (bars centred)",
+                     axis=alt.Axis(labels=False, ticks=False, grid=False)),
         color=colour, order=alt.Order("group_order:Q"), tooltip=tooltip,
     ).transform_calculate(
         group_order="datum.group == 'White' ? 0 : datum.group == 'BME' ? 1 : 2"
@@ -312,7 +314,10 @@ def peer_funnel_chart(points: pd.DataFrame, curves: pd.DataFrame, *, stage_label
     if x_axis != "precision":
         curve = curve.rename(columns={"headcount": "x"}) if "headcount" in curve else curve
     curve_x = "precision" if x_axis == "precision" else "headcount"
-    domain = _log_domain([data["ratio"], curve["low998"], curve["high998"]])
+    # The axis follows the organisations, not the limits: at low precision the 99.8% limits
+    # run off to extremes that would squash every point into a line.
+    domain = _log_domain([data["ratio"], curve["low95"].iloc[-1:], curve["high95"].iloc[-1:]])
+    domain = (domain[0] / 1.5, domain[1] * 1.5)
     y_scale = alt.Scale(type="log", domain=list(domain), clamp=True)
     long = curve.melt(id_vars=[curve_x], value_vars=["low95", "high95", "low998", "high998"],
                       var_name="limit", value_name="value")

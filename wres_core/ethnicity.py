@@ -2,7 +2,7 @@
 
 Accepted forms, tried in this order for each distinct label:
 
-1. blank or missing -> Unknown;
+1. blank or missing, or ``NA`` / ``N/A`` / ``#N/A`` (not available) -> Unknown;
 2. an NHS ethnic category code, ``A`` to ``Z`` (the codes that exist: A-H, J-N, P, R, S, X, Z);
 3. an ESR two-character local sub-code whose first letter is the parent code (``C2``, ``LK``);
 4. an ESR label that starts with a code (``A White - British``, ``Z Not Stated``); when the rest
@@ -103,6 +103,10 @@ def match_ethnicity(label: object) -> EthnicityMatch | None:
         return EthnicityMatch("Unknown", "Unknown", "", "blank")
     codes = code_groups()
     upper = raw.upper()
+    # "NA" in a spreadsheet almost always means "not available", not an ESR sub-code of N
+    # (Black African): reading it as Black would move people between groups silently.
+    if upper in ("NA", "N/A", "#N/A"):
+        return EthnicityMatch("Unknown", "Unknown", "", "not available")
     # 2 and 3: a bare code or a two-character ESR sub-code.
     # Two-character sub-codes must be in capitals: lower-case "na" means "not available".
     if (re.fullmatch(r"[A-Za-z]|[A-Z][A-Z0-9]", raw)) and upper[0] in codes:

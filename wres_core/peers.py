@@ -278,6 +278,21 @@ def peer_comparison(universe: PeerUniverse, group: PeerGroup, *,
     return frame[list(PEER_COLUMNS)].reset_index(drop=True)
 
 
+def default_funnel_stage(table: pd.DataFrame) -> tuple[str, str]:
+    """The stage to show first on the funnel plot: the most adverse stage that stands out
+    from peers, else the lower-to-upper tier, else the first stage."""
+    ranking = {"strongly higher": 0, "significantly higher": 1}
+    standing_out = table[table["verdict"].isin(ranking)]
+    if len(standing_out):
+        row = standing_out.assign(_r=standing_out["verdict"].map(ranking)).sort_values(
+            ["_r", "ratio"], ascending=[True, False], kind="stable").iloc[0]
+    elif (table["stage_id"] == "tier:lower-upper").any():
+        row = table[table["stage_id"] == "tier:lower-upper"].iloc[0]
+    else:
+        row = table.iloc[0]
+    return row["stage_id"], row["comparison"]
+
+
 def peer_funnel_data(universe: PeerUniverse, group: PeerGroup, stage_id: str, comparison: str,
                      *, adjust_overdispersion: bool = True, x_axis: str = "precision",
                      n_points: int = 120) -> tuple[pd.DataFrame, pd.DataFrame, FunnelResult]:
@@ -309,10 +324,14 @@ def peer_funnel_data(universe: PeerUniverse, group: PeerGroup, stage_id: str, co
 
 def peer_stage_table(universe: PeerUniverse, group: PeerGroup, comparison: str
                      ) -> pd.DataFrame:
-    """Every stage of every peer for one comparison group and year (for strip plots)."""
+    """Every stage of the trust, for every peer that has it, for one comparison group and
+    year (for strip plots). Peers' band steps that the trust lacks (e.g. ``band:8c-vsm`` when
+    the trust has bands 8d and 9) are left out."""
     stages = universe.stages
     rows = stages[(stages["year"] == group.year) & (stages["comparison"] == comparison)
                   & stages["org_code"].isin(group.codes)]
+    own = rows.loc[rows["org_code"] == group.org_code, "stage_id"]
+    rows = rows[rows["stage_id"].isin(own)]
     names = universe.organisations.set_index("org_code")["org_name"]
     return rows.assign(org_name=rows["org_code"].map(names).astype(str),
                        is_trust=rows["org_code"] == group.org_code).reset_index(drop=True)

@@ -5,7 +5,15 @@ recruitment) and returns the clean table with a data-quality report; ``load_data
 several. See ``docs/data-formats.md`` for what is accepted.
 """
 
-from wres_core.ingest.api import Dataset, IngestResult, load_dataset, read_table
+from wres_core.ingest.api import (
+    Dataset,
+    IngestResult,
+    TablePeek,
+    combine_results,
+    load_dataset,
+    peek_table,
+    read_table,
+)
 from wres_core.ingest.report import EXCLUSION_REASONS, DataQualityReport, Exclusion
 
 __all__ = [
@@ -14,6 +22,9 @@ __all__ = [
     "Dataset",
     "Exclusion",
     "IngestResult",
+    "TablePeek",
+    "combine_results",
     "load_dataset",
+    "peek_table",
     "read_table",
 ]

@@ -108,23 +108,60 @@ class Dataset:
         return tuple(sorted(int(y) for y in found))
 
 
+@dataclass(frozen=True, eq=False)
+class TablePeek:
+    """A file's header and first rows, for correcting how it is read."""
+
+    headers: tuple[str, ...]
+    preview: pd.DataFrame
+    notes: tuple[str, ...]
+
+
+def peek_table(source: SourceLike, *, name: str | None = None, sheet: str | None = None
+               ) -> TablePeek:
+    """The headers and first rows of a file, without reading the rest of it.
+
+    Used when :func:`read_table` fails for want of a column: the user can then pick the
+    columns by hand. Raises :class:`~wres_core.errors.IngestError` when even this fails.
+    """
+    label = source_name(source, name)
+    try:
+        raw = open_table(source, label, sheet)
+    except IngestError:
+        raise
+    except Exception as exc:  # nothing but IngestError may escape
+        raise IngestError(label, f"The file could not be opened ({type(exc).__name__}).",
+                          "a CSV or Excel table.", "Check the file opens in a spreadsheet "
+                          "program, then try again.") from exc
+    return TablePeek(tuple(raw.headers), raw.preview(), tuple(raw.notes))
+
+
 def load_dataset(sources: Iterable[SourceLike | tuple[str, bytes]], **options: object
                  ) -> Dataset:
     """Read several files; workforce files are stacked, recruitment files are stacked.
 
     Each source is a path, bytes, an open file or a ``(name, bytes)`` pair; ``options`` go to
-    :func:`read_table` for every file. A key (organisation x year x staff group x band x
-    ethnic group [x stage]) found in two files is counted once, from the first file, and
-    listed in ``overlaps`` and ``notes``.
+    :func:`read_table` for every file. See :func:`combine_results` for how files are joined.
     """
-    tables: dict[str, list[tuple[str, pd.DataFrame]]] = {"workforce": [], "recruitment": []}
-    reports = []
+    results = []
     for item in sources:
         if isinstance(item, tuple):
             file_name, content = item
-            result = read_table(content, name=file_name, **options)
+            results.append(read_table(content, name=file_name, **options))
         else:
-            result = read_table(item, **options)
+            results.append(read_table(item, **options))
+    return combine_results(results)
+
+
+def combine_results(results: Iterable[IngestResult]) -> Dataset:
+    """Join files already read: workforce tables are stacked, recruitment tables stacked.
+
+    A key (organisation x year x staff group x band x ethnic group [x stage]) found in two
+    files is counted once, from the first file, and listed in ``overlaps`` and ``notes``.
+    """
+    tables: dict[str, list[tuple[str, pd.DataFrame]]] = {"workforce": [], "recruitment": []}
+    reports = []
+    for result in results:
         reports.append(result.report)
         tables[result.kind].append((result.report.source, result.table))
     overlaps = []
