@@ -2,7 +2,7 @@
 
 Start with `streamlit run app.py`. This file sets up the page, draws the shared sidebar
 (data source, organisation, year, analysis options) and hands over to the chosen page in
-pages/. Every calculation is in wres_core; pages only draw.
+app_pages/. Every calculation is in wres_core; pages only draw.
 """
 
 import streamlit as st
@@ -13,12 +13,12 @@ from wres_app.sidebar import draw_sidebar
 configure_page()
 
 PAGES = [
-    st.Page("pages/funnel.py", title="Progression funnel", icon=":material/stacked_bar_chart:",
+    st.Page("app_pages/funnel.py", title="Progression funnel", icon=":material/stacked_bar_chart:",
             default=True),
-    st.Page("pages/peers.py", title="Peer comparison", icon=":material/groups:"),
-    st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
-    st.Page("pages/method.py", title="Method", icon=":material/functions:"),
-    st.Page("pages/about.py", title="About", icon=":material/info:"),
+    st.Page("app_pages/peers.py", title="Peer comparison", icon=":material/groups:"),
+    st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
+    st.Page("app_pages/method.py", title="Method", icon=":material/functions:"),
+    st.Page("app_pages/about.py", title="About", icon=":material/info:"),
 ]
 
 navigation = st.navigation(PAGES)
