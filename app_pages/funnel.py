@@ -50,6 +50,7 @@ overall = analysis.overall.iloc[0] if len(analysis.overall) else None
 figures = headline_figures(analysis)
 for column, figure in zip(st.columns(max(len(figures), 1)), figures):
     column.metric(figure.label, figure.value, help=figure.explanation)
+    column.caption(figure.detail)
 
 if not analysis.has_recruitment:
     st.info(NO_RECRUITMENT)

@@ -255,6 +255,8 @@ def ladder_waterfall_chart(contributions: pd.DataFrame, *, group_name: str = "BM
     data["end"] = data["cumulative_ratio"].astype(float)
     data["start"] = data["end"] / data["ratio"].astype(float)
     data["ratio_text"] = [format_ratio(v) for v in data["ratio"]]
+    data["interval_text"] = [format_interval(a, b) for a, b in zip(data["ci_low"],
+                                                                   data["ci_high"])]
     data["share_text"] = [format_share(v, 0) for v in data["adverse_share"]]
     data["cumulative_text"] = [format_ratio(v) for v in data["end"]]
     order = list(dict.fromkeys(data["label"]))
@@ -269,6 +271,7 @@ def ladder_waterfall_chart(contributions: pd.DataFrame, *, group_name: str = "BM
             domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values()))),
         tooltip=[alt.Tooltip("label:N", title="Step"),
                  alt.Tooltip("ratio_text:N", title="Step ratio"),
+                 alt.Tooltip("interval_text:N", title="Interval"),
                  alt.Tooltip("cumulative_text:N", title="Ladder ratio after this step"),
                  alt.Tooltip("share_text:N", title="Share of adverse build-up")])
     parity = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(
@@ -374,13 +377,16 @@ def peer_strip_chart(stage_rows: pd.DataFrame, *, synthetic: bool = False,
     data = stage_rows[np.isfinite(stage_rows["ratio"].astype(float))
                       & (stage_rows["ratio"].astype(float) > 0)].copy()
     data["ratio_text"] = [format_ratio(v) for v in data["ratio"]]
+    data["interval_text"] = [format_interval(a, b) for a, b in zip(data["ci_low"],
+                                                                   data["ci_high"])]
     order = list(dict.fromkeys(stage_rows.sort_values("order", kind="stable")["label"]))
     domain = _log_domain([data["ratio"]])
     x_scale = alt.Scale(type="log", domain=list(domain), clamp=True)
     y = alt.Y("label:N", sort=order, title=None)
     tooltip = [alt.Tooltip("org_name:N", title="Organisation"),
                alt.Tooltip("label:N", title="Stage"),
-               alt.Tooltip("ratio_text:N", title="Ratio")]
+               alt.Tooltip("ratio_text:N", title="Ratio"),
+               alt.Tooltip("interval_text:N", title="Interval")]
     shade = alt.Chart(pd.DataFrame({"low": [NON_ADVERSE_LOW], "high": [NON_ADVERSE_HIGH]})
                       ).mark_rect(color=SHADE_COLOUR, opacity=0.15).encode(
         x=alt.X("low:Q", scale=x_scale), x2="high:Q")

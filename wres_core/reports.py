@@ -168,7 +168,8 @@ def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
 # --- peer comparison ---------------------------------------------------------------------
 
 PEER_HEADINGS = {
-    "label": "Stage", "comparison": "Group", "ratio": "Ratio", "median": "Peer median",
+    "label": "Stage", "comparison": "Group", "ratio": "Ratio", "interval": "Interval",
+    "median": "Peer median",
     "quartiles": "Peer quartiles", "rank": "Rank (1 = most adverse)", "percentile": "Percentile",
     "pooled": "Pooled peers", "target": "Funnel target", "limits_95": "95% limits",
     "limits_998": "99.8% limits", "verdict": "Against peers",
@@ -178,6 +179,7 @@ PEER_HEADINGS = {
 def peer_display_table(table: pd.DataFrame) -> pd.DataFrame:
     """The peer comparison as people read it."""
     out = table.copy()
+    out["interval"] = [format_interval(a, b) for a, b in zip(out["ci_low"], out["ci_high"])]
     out["quartiles"] = [format_interval(a, b) for a, b in zip(out["q1"], out["q3"])]
     out["limits_95"] = [format_interval(a, b) for a, b in zip(out["low95"], out["high95"])]
     out["limits_998"] = [format_interval(a, b) for a, b in zip(out["low998"], out["high998"])]
@@ -207,6 +209,7 @@ class Headline:
     label: str
     value: str
     explanation: str
+    detail: str = ""     # one short line under the figure, e.g. its interval
 
 
 def headline_figures(analysis: TrustAnalysis) -> list[Headline]:
@@ -218,11 +221,12 @@ def headline_figures(analysis: TrustAnalysis) -> list[Headline]:
         figures.append(Headline(
             "BME share of AfC staff", format_share(row["bme_share"]),
             f"{int(row['bme']):,} BME of {known:,} staff with known ethnicity (Wilson interval "
-            f"{format_share(row['ci_low'])} to {format_share(row['ci_high'])})."))
+            f"{format_share(row['ci_low'])} to {format_share(row['ci_high'])}).",
+            f"{int(row['bme']):,} of {known:,} with known ethnicity"))
         figures.append(Headline(
             "Ethnicity unknown", format_share(row["unknown_share"]),
             f"{int(row['unknown']):,} of {int(row['total']):,} AfC staff; left out of every "
-            "ratio."))
+            "ratio.", "left out of every ratio"))
     stages = analysis.stage_table
     level = analysis.options.level_percent
     for stage_id, label in (("tier:lower-upper", "Lower to upper tier"),
@@ -230,11 +234,14 @@ def headline_figures(analysis: TrustAnalysis) -> list[Headline]:
         match = stages[stages["stage_id"] == stage_id]
         if len(match):
             row = match.iloc[0]
+            significance = "significant" if row["significant"] else "not significant"
             figures.append(Headline(
                 label + ("" if row["comparison"] == "BME" else f" ({row['comparison']})"),
                 format_ratio(row["ratio"]),
                 f"{level} CI {format_interval(row['ci_low'], row['ci_high'])}. "
-                f"{row['sentence']}"))
+                f"{row['sentence']}",
+                f"{level} CI {format_interval(row['ci_low'], row['ci_high'])}; "
+                f"{row['verdict']}, {significance}"))
     return figures
 
 
