@@ -102,8 +102,11 @@ def _record(row: dict, numeric: tuple[str, ...], other: tuple[str, ...]) -> dict
     for key in numeric:
         out[key] = _number(row[key], notes, key)
     existing = row.get("note") or ""
-    out["note"] = "; ".join([existing, *notes]) if existing and notes else (existing or
-                                                                          "; ".join(notes))
+    if notes:
+        # "...undefined with a zero count; ratio is infinite; ci_high is infinite", not "count.;"
+        out["note"] = "; ".join(filter(None, [existing.rstrip().rstrip("."), *notes]))
+    else:
+        out["note"] = existing
     return out
 
 
