@@ -10,7 +10,7 @@ so each step's *contribution* is log R(step) / log R(ladder): the share of the w
 disparity that arises at that step. Favourable steps can offset adverse ones (in many trusts
 band 4 to 5 is strongly favourable, because many internationally recruited nurses start at
 band 5), which makes shares of the net total exceed 100%; so the sentence uses each adverse
-step's share of the sum of the adverse steps' log ratios, and the chart shows the running
+step's share of the sum of the log ratios of the steps above parity, and the chart shows the running
 total step by step (a waterfall). ``contribution`` is only given when the ladder as a whole is
 adverse (log R > 0). A step with a zero count (ratio 0 or infinite) has no finite log ratio: it
 is left out of the totals and the shares, and the sentence says so.
@@ -47,7 +47,7 @@ def step_contributions(results: pd.DataFrame) -> pd.DataFrame:
     top of this step, i.e. exp of the running sum of log ratios: a waterfall);
     ``ladder_ratio`` (first band to last); ``contribution`` (log ratio / ladder log ratio, only
     when the ladder as a whole is adverse, log R > 0); and ``adverse_share`` (this step's
-    log ratio as a share of the sum of all adverse steps' log ratios, 0 for steps at or below
+    log ratio as a share of the sum of the log ratios of all steps above parity, 0 for steps at or below
     parity), which stays meaningful when favourable steps (typically band 4 to 5, where many
     internationally recruited nurses start) offset adverse ones. A step with a zero count has
     no finite log ratio: it is left out of the sums and named in ``ladder_note``.
@@ -97,7 +97,7 @@ def _bottleneck_sentence(row: pd.Series, group: str, level: str) -> str:
                 f"{format_p(row['p_adjusted'])}).")
         if not np.isnan(row["adverse_share"]):
             text += (f" It accounts for {format_share(row['adverse_share'], 0)} of the "
-                     "disparity that builds up at the ladder's adverse steps (the whole "
+                     "disparity that builds up at the ladder's steps above parity (the whole "
                      f"ladder, {row['ladder_from']} to {row['ladder_to']}, has a ratio of "
                      f"{format_ratio(row['ladder_ratio'])}"
                      f"{', ' + row['ladder_note'] if row['ladder_note'] else ''}).")

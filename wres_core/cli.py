@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -70,7 +71,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="show counts from 1 to 7 as * in CSV output")
     analyse.add_argument("--peers", choices=("type", "region", "type_region", "size",
                                              "diversity", "all"),
-                         help="compare each stage with a peer group from the same files")
+                         help="compare each stage with a peer group from the same files "
+                              "(added to the text, CSV and JSON outputs)")
     analyse.add_argument("--k", type=int, default=20,
                          help="peer group size for --peers size|diversity (default 20)")
     sample = commands.add_parser("make-sample", help="write the synthetic sample files")
@@ -252,14 +254,52 @@ def analyse_command(args: argparse.Namespace) -> int:
         # Built whole before printing, so a failure never leaves half a document.
         sys.stdout.write(json.dumps(document, indent=1, allow_nan=False) + "\n")
     elif args.csv:
-        table = pd.concat([a.stage_table for a in analyses], ignore_index=True)
-        table = table[list(EXPORT_COLUMNS)]
+        tables = []
+        for analysis in analyses:
+            table = analysis.stage_table[list(EXPORT_COLUMNS)]
+            if args.peers:
+                table = _with_peer_columns(
+                    table, _peer_summaries(results, analysis, args.peers, args.k))
+            tables.append(table)
+        table = pd.concat(tables, ignore_index=True)
         if args.suppress:
             table = suppress_small_counts(table)
         table.to_csv(sys.stdout, index=False)
     else:
-        print("\n\n".join(_text_report(a, dataset) for a in analyses))
+        reports = []
+        for analysis in analyses:
+            text = _text_report(analysis, dataset)
+            if args.peers:
+                text += "\n" + _peer_text(_peer_summaries(results, analysis, args.peers,
+                                                          args.k))
+            reports.append(text)
+        print("\n\n".join(reports))
     return EXIT_OK
+
+
+PEER_CSV_FIELDS = ("n", "median", "q1", "q3", "rank", "percentile", "pooled", "target",
+                   "verdict")
+
+
+def _with_peer_columns(table: pd.DataFrame, peers: dict[tuple[str, str], dict]
+                       ) -> pd.DataFrame:
+    """The stage table with ``peer_*`` columns (empty where a stage has no peers)."""
+    keys = list(zip(table["stage_id"], table["comparison"]))
+    out = table.copy()
+    for field in PEER_CSV_FIELDS:
+        out[f"peer_{field}"] = [peers.get(key, {}).get(field) for key in keys]
+    out["peer_group"] = [peers.get(key, {}).get("description") for key in keys]
+    return out
+
+
+def _peer_text(peers: dict[tuple[str, str], dict]) -> str:
+    if not peers:
+        return "No peer comparison: the organisation has no AfC data that year."
+    first = next(iter(peers.values()))
+    lines = [f"Against peers ({first['description']}):"]
+    for (_stage, _comparison), summary in peers.items():
+        lines.append(f"  {summary['sentence']}")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -273,3 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (IngestError, CliError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as Unix tools do.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return EXIT_OK

@@ -9,7 +9,8 @@ import math
 
 
 def format_ratio(value: float | None) -> str:
-    """``2.1034`` -> ``"2.10"``; large values with fewer decimals; inf -> ``"infinity"``."""
+    """``2.1034`` -> ``"2.10"``; large values with fewer decimals, values below 0.1 with two
+    significant figures (``0.0043`` -> ``"0.0043"``); inf -> ``"infinity"``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "not defined"
     if math.isinf(value):
@@ -18,6 +19,9 @@ def format_ratio(value: float | None) -> str:
         return f"{value:.0f}"
     if value >= 10:
         return f"{value:.1f}"
+    if 0 < value < 0.1:
+        # Two significant figures, so a small ratio never prints as "0.00".
+        return f"{value:.2g}"
     return f"{value:.2f}"
 
 

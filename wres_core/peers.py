@@ -219,16 +219,17 @@ def _comparison_sentence(row: dict, group: PeerGroup, synthetic: bool) -> str:
     verdict = row["verdict"]
     ratio = format_ratio(row["ratio"])
     if verdict.startswith("not assessed"):
-        return (f"{row['label']}: the trust's ratio ({ratio}) could not be placed on the peer "
-                f"funnel plot ({verdict}).")
-    phrase = {"significantly higher": "significantly higher (more adverse) than",
-              "strongly higher": "well above (more adverse than) the 99.8% limits of",
-              "significantly lower": "significantly lower (less adverse) than",
-              "strongly lower": "well below (less adverse than) the 99.8% limits of",
-              "similar": "similar to"}.get(verdict, verdict)
-    return (f"Compared with {peers}, the trust's ratio for {lower_first(row['label'])} "
-            f"({ratio}) is {phrase} its peers: peer median {format_ratio(row['median'])}, rank "
-            f"{row['rank']} of {row['n']} (1 = most adverse).")
+        reason = verdict.removeprefix("not assessed (").removesuffix(")")
+        return (f"{row['label']}: the trust's ratio, {ratio}, could not be placed on the peer "
+                f"funnel plot ({reason}).")
+    phrase = {"significantly higher": "significantly higher (more adverse) than its peers",
+              "strongly higher": "well above the 99.8% limits of its peers (more adverse)",
+              "significantly lower": "significantly lower (less adverse) than its peers",
+              "strongly lower": "well below the 99.8% limits of its peers (less adverse)",
+              "similar": "in line with its peers"}.get(verdict, verdict)
+    return (f"Compared with {peers}, the trust's ratio for {lower_first(row['label'])} is "
+            f"{ratio}: {phrase} (peer median {format_ratio(row['median'])}; rank "
+            f"{row['rank']} of {row['n']}, 1 = most adverse).")
 
 
 def peer_comparison(universe: PeerUniverse, group: PeerGroup, *,

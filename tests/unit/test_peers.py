@@ -240,7 +240,7 @@ def test_sentences_say_when_peers_are_synthetic(results):
         assert len(compared), "some stages are compared"
         has_flag = compared["sentence"].str.contains("122 acute trusts (synthetic)", regex=False)
         assert has_flag.all() if flagged else not has_flag.any(), compared["sentence"].iloc[0]
-        assert compared["sentence"].str.contains("(1 = most adverse)", regex=False).all()
+        assert compared["sentence"].str.contains("1 = most adverse)", regex=False).all()
 
 
 def test_with_trust_replaces_an_organisation_with_the_same_code(universe, dataset):
