@@ -1,0 +1,83 @@
+"""The peers page: every kind of peer group renders, and the summary sentence names the peers
+counted here from the raw sample CSV."""
+
+from __future__ import annotations
+
+import pytest
+from apptest_helpers import assert_ok, switch, texts
+
+TRUST, YEAR = "SYN041", 2024
+
+
+def summary(at) -> str:
+    sentences = [t for t in texts(at.main.markdown) if t.startswith("Compared with")]
+    assert len(sentences) == 1
+    return sentences[0].replace("\\", "")
+
+
+@pytest.fixture
+def peers(app):
+    app.selectbox(key="org_code").set_value(TRUST).run()
+    return switch(app, "peers")
+
+
+def test_every_peer_group_kind_renders(peers, national_workforce):
+    orgs = national_workforce[national_workforce["year"] == YEAR].drop_duplicates("org_code")
+    me = orgs.set_index("org_code").loc[TRUST]
+    assert (me["org_type"], me["region"]) == ("Acute", "North West")
+    same_type = int((orgs["org_type"] == me["org_type"]).sum())
+    same_region = int((orgs["region"] == me["region"]).sum())
+    both = int(((orgs["org_type"] == me["org_type"]) & (orgs["region"] == me["region"])).sum())
+    expected = {
+        "type": f"Compared with {same_type} acute trusts (synthetic, fictional trusts), ",
+        "region": f"Compared with {same_region} trusts in North West (synthetic, fictional ",
+        "type_region": f"Compared with {both} acute trusts in North West (synthetic, ",
+        "size": "Compared with the 20 trusts nearest in size (AfC headcount) (synthetic, ",
+        "diversity": "Compared with the 20 trusts nearest in BME share of AfC staff (synthetic",
+        "all": f"Compared with all {len(orgs)} trusts (synthetic, fictional trusts), ",
+        "custom": "Compared with 1 chosen trust (synthetic, fictional trusts), ",
+    }
+    assert peers.selectbox(key="peer_kind").value == "type"
+    for kind, start in expected.items():
+        peers.selectbox(key="peer_kind").set_value(kind).run()
+        assert_ok(peers)
+        sentence = summary(peers)
+        assert sentence.startswith(start), (kind, sentence)
+        assert "Abbot’s Marrow University Hospitals Trust (synthetic)" in sentence
+        assert texts(peers.main.caption)[0] == (
+            f"Peers from the bundled synthetic national sample, {YEAR}.")
+        assert [b.proto.label for b in peers.get("download_button")] == [
+            "Download the peer comparison (CSV)"]
+    # Too small a group says so.
+    assert "Only 1 trust in this peer group" in " ".join(texts(peers.main.warning))
+
+
+def test_custom_group_and_nearest_k(peers):
+    peers.selectbox(key="peer_kind").set_value("custom").run()
+    peers.multiselect(key="peer_custom").select("SYN002").select("SYN003").select("SYN004")
+    peers.run()
+    assert summary(assert_ok(peers)).startswith("Compared with 4 chosen trusts")
+    peers.selectbox(key="peer_kind").set_value("size").run()
+    peers.slider(key="peer_k").set_value(7).run()
+    assert summary(assert_ok(peers)).startswith("Compared with the 7 trusts nearest in size")
+
+
+def test_stage_choice_and_unadjusted_limits(peers):
+    peers.selectbox(key="peer_stage").set_value(("band:7-8a", "BME")).run()
+    caption = texts(assert_ok(peers).main.caption)[1].replace("\\", "")
+    # The same 5.96 as the funnel page's stage table (checked there against the raw CSV).
+    assert caption.startswith("Compared with 122 acute trusts (synthetic), ")
+    assert "band 7 to band 8a" in caption and "5.96" in caption
+    peers.toggle(key="peer_adjust").set_value(False).run()
+    caption = texts(assert_ok(peers).main.caption)[1].replace("\\", "")
+    assert "band 7 to band 8a" in caption and "5.96" in caption
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Peers page, 'Horizontal axis: Ethnic minority headcount' raises KeyError in "
+    "wres_core.charts.peer_funnel_chart: it renames the curves' 'headcount' column to 'x' and "
+    "then melts with id_vars=['headcount']: \"The following id_vars or value_vars are not "
+    "present in the DataFrame: ['headcount']\""))
+def test_headcount_axis(peers):
+    peers.radio(key="peer_x_axis").set_value("headcount").run()
+    assert_ok(peers)
