@@ -3,7 +3,7 @@
 import streamlit as st
 
 from wres_app import state
-from wres_app.text import plain
+from wres_app.text import plain, summary_markdown
 from wres_core.bands import BAND_ORDER
 from wres_core.errors import IngestError
 from wres_core.ingest import peek_table
@@ -130,7 +130,7 @@ for upload in list(uploads.values()):
         figures[1].metric("Rows read", f"{report.rows_read:,}")
         figures[2].metric("Rows used", f"{report.rows_used:,}")
         figures[3].metric("Rows left out", f"{report.rows_excluded:,}")
-        st.markdown("\n".join(f"- {plain(line)}" for line in report.summary_lines()))
+        st.markdown(summary_markdown(report.summary_lines()))
         if report.exclusions:
             st.markdown("**Rows left out, and why**")
             st.dataframe([{"Reason": e.reason, "Column": e.column or "", "Rows": e.count,

@@ -13,3 +13,17 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 def plain(text: object) -> str:
     """``"A*B [x](y)"`` -> ``"A\\*B \\[x\\]\\(y\\)"``: shown literally by st.markdown."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def summary_markdown(lines: list[str]) -> str:
+    """Report lines as a Markdown list; lines given as ``"  - text"`` become nested items.
+
+    Every line's text is escaped with :func:`plain`, since it quotes labels from the file.
+    """
+    items = []
+    for line in lines:
+        if line.startswith("  - "):
+            items.append(f"    - {plain(line[4:])}")
+        else:
+            items.append(f"- {plain(line)}")
+    return "\n".join(items)

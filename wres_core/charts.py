@@ -313,9 +313,7 @@ def peer_funnel_chart(points: pd.DataFrame, curves: pd.DataFrame, *, stage_label
     x_field = "precision" if x_axis == "precision" else "bme_headcount"
     x_title = ("Precision (1 / standard error of the log ratio)" if x_axis == "precision"
                else "Ethnic minority headcount in the stage")
-    curve = curves.copy()
-    if x_axis != "precision":
-        curve = curve.rename(columns={"headcount": "x"}) if "headcount" in curve else curve
+    curve = curves
     curve_x = "precision" if x_axis == "precision" else "headcount"
     # The axis follows the organisations, not the limits: at low precision the 99.8% limits
     # run off to extremes that would squash every point into a line.

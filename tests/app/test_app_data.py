@@ -104,11 +104,6 @@ def test_messy_semicolon_file_lists_its_exclusions(uploaded_app):
     assert texts(at.main.title) == ["Progression funnel: Messy Test Trust, 2024"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Data page: report.summary_lines() gives each exclusion as an indented '  - ...' sub-item, "
-    "but the page escapes every line with plain() and prefixes '- ', so the Markdown is "
-    "'-   \\- 12 rows excluded...': a top-level bullet starting with a literal '- ' instead "
-    "of a nested list item"))
 def test_exclusion_lines_are_nested_list_items_not_literal_dashes(uploaded_app):
     at = uploaded_app({"messy.csv": MESSY_CSV})
     switch(at, "data")

@@ -73,11 +73,6 @@ def test_stage_choice_and_unadjusted_limits(peers):
     assert "band 7 to band 8a" in caption and "5.96" in caption
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Peers page, 'Horizontal axis: Ethnic minority headcount' raises KeyError in "
-    "wres_core.charts.peer_funnel_chart: it renames the curves' 'headcount' column to 'x' and "
-    "then melts with id_vars=['headcount']: \"The following id_vars or value_vars are not "
-    "present in the DataFrame: ['headcount']\""))
 def test_headcount_axis(peers):
     peers.radio(key="peer_x_axis").set_value("headcount").run()
     assert_ok(peers)

@@ -134,10 +134,6 @@ def test_uploads_then_every_page(server, page, tmp_path):
     assert not server.errors(since)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Peers page: choosing 'Ethnic minority headcount' as the horizontal axis shows an "
-    "exception (KeyError in wres_core.charts.peer_funnel_chart: 'headcount' renamed to 'x', "
-    "then melted with id_vars=['headcount'])"))
 def test_peer_funnel_against_headcount(server, page):
     page.goto(server.url)
     settle(page)
