@@ -68,6 +68,18 @@ class PeerUniverse:
     def years(self) -> tuple[int, ...]:
         return tuple(sorted(int(y) for y in self.overall["year"].unique()))
 
+    def with_attributes(self, org_code: str, *, org_type: str | None = None,
+                        region: str | None = None) -> PeerUniverse:
+        """This universe with one organisation's type and/or region set, for a trust whose
+        own file did not give them (they decide its type and region peer groups)."""
+        orgs = self.organisations.copy()
+        mine = orgs["org_code"] == org_code
+        if org_type is not None:
+            orgs.loc[mine, "org_type"] = org_type
+        if region is not None:
+            orgs.loc[mine, "region"] = region
+        return PeerUniverse(self.stages, self.overall, orgs, self.synthetic, self.source)
+
     def with_trust(self, own: AllResults, org_code: str, year: int,
                    as_year: int | None = None) -> PeerUniverse:
         """This universe with one trust-year from another dataset added (replacing any
