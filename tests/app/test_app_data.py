@@ -92,6 +92,26 @@ def test_peers_of_an_uploaded_single_trust_are_said_to_be_synthetic(uploaded_app
                                 "with the fictional trusts of the bundled sample")
 
 
+def test_uploaded_trust_without_type_or_region_can_be_given_them_for_peers(
+        uploaded_app, national_workforce):
+    """The ESR extract says nothing of the trust's type or region: the peers page asks, and
+    the chosen type and region define the peer groups (counted here from the raw CSV)."""
+    at = uploaded_app({ESR.name: ESR.read_bytes()})
+    switch(at, "peers")
+    assert at.selectbox(key="peer_own_type").value == "Acute"
+    at.selectbox(key="peer_own_type").set_value("Mental health and learning disability").run()
+    at.selectbox(key="peer_own_region").set_value("London").run()
+    at.selectbox(key="peer_kind").set_value("type_region").run()
+    assert_ok(at)
+    orgs = national_workforce[national_workforce["year"] == 2024].drop_duplicates("org_code")
+    chosen = orgs[(orgs["org_type"] == "Mental health and learning disability")
+                  & (orgs["region"] == "London") & (orgs["org_code"] != "SYN041")]
+    summary = next(t for t in texts(at.main.markdown) if t.startswith("Compared with"))
+    # The trust itself joins its peers: one more than the synthetic London MH trusts.
+    assert summary.startswith(f"Compared with {len(chosen) + 1} mental health and learning "
+                              "disability trusts in London"), summary
+
+
 def test_messy_semicolon_file_lists_its_exclusions(uploaded_app):
     at = uploaded_app({"messy.csv": MESSY_CSV})
     switch(at, "data")

@@ -290,3 +290,14 @@ def test_zero_sums_and_infinite_ratios_do_not_break_the_comparison(universe, res
         many = peer_group(universe, infinite[0], YEAR, "custom", custom=tuple(infinite[1:4]))
         row = peer_comparison(universe, many).set_index("stage_id").loc["band:9-vsm"]
         assert math.isinf(row["median"]) and row["rank"] == 1, row
+
+
+def test_with_attributes_sets_one_organisations_type_and_region(universe):
+    changed = universe.with_attributes(TRUST, org_type="Community", region="London")
+    orgs = changed.organisations.set_index("org_code")
+    assert (orgs.loc[TRUST, "org_type"], orgs.loc[TRUST, "region"]) == ("Community", "London")
+    others = universe.organisations.set_index("org_code").drop(index=TRUST)
+    assert orgs.drop(index=TRUST).equals(others), "no other organisation changes"
+    group = peer_group(changed, TRUST, YEAR, "type_region")
+    members = orgs.loc[list(group.codes)]
+    assert (members["org_type"] == "Community").all() and (members["region"] == "London").all()
