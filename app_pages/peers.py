@@ -93,6 +93,8 @@ except KeyError as error:
     st.stop()
 if group.note:
     st.warning(group.note)
+if len(group.codes) < 3:
+    st.stop()  # a funnel plot of one or two trusts would only mislead
 
 table = peer_comparison(universe, group, adjust_overdispersion=adjusted)
 org_name = universe.organisations.set_index("org_code").loc[selection.org_code, "org_name"]

@@ -35,7 +35,6 @@ def test_every_peer_group_kind_renders(peers, national_workforce):
         "size": "Compared with the 20 trusts nearest in size (AfC headcount) (synthetic, ",
         "diversity": "Compared with the 20 trusts nearest in BME share of AfC staff (synthetic",
         "all": f"Compared with all {len(orgs)} trusts (synthetic, fictional trusts), ",
-        "custom": "Compared with 1 chosen trust (synthetic, fictional trusts), ",
     }
     assert peers.selectbox(key="peer_kind").value == "type"
     for kind, start in expected.items():
@@ -48,8 +47,11 @@ def test_every_peer_group_kind_renders(peers, national_workforce):
             f"Peers from the bundled synthetic national sample, {YEAR}.")
         assert [b.proto.label for b in peers.get("download_button")] == [
             "Download the peer comparison (CSV)"]
-    # Too small a group says so.
+    # A custom group with no trusts chosen is too small: the page says so and compares nothing.
+    peers.selectbox(key="peer_kind").set_value("custom").run()
+    assert_ok(peers)
     assert "Only 1 trust in this peer group" in " ".join(texts(peers.main.warning))
+    assert not [t for t in texts(peers.main.markdown) if t.startswith("Compared with")]
 
 
 def test_custom_group_and_nearest_k(peers):
