@@ -47,10 +47,11 @@ def step_contributions(results: pd.DataFrame) -> pd.DataFrame:
     top of this step, i.e. exp of the running sum of log ratios: a waterfall);
     ``ladder_ratio`` (first band to last); ``contribution`` (log ratio / ladder log ratio, only
     when the ladder as a whole is adverse, log R > 0); and ``adverse_share`` (this step's
-    log ratio as a share of the sum of the log ratios of all steps above parity, 0 for steps at or below
-    parity), which stays meaningful when favourable steps (typically band 4 to 5, where many
-    internationally recruited nurses start) offset adverse ones. A step with a zero count has
-    no finite log ratio: it is left out of the sums and named in ``ladder_note``.
+    log ratio as a share of the sum of the log ratios of all steps above parity, 0 for steps
+    at or below parity), which stays meaningful when favourable steps (typically band 4 to
+    5, where many internationally recruited nurses start) offset adverse ones. A step with a
+    zero count has no finite log ratio: it is left out of the sums and named in
+    ``ladder_note``.
     """
     steps = results[results["kind"] == "band"].copy()
     with np.errstate(divide="ignore", invalid="ignore"):

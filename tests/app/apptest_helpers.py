@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from tests.support import MESSY_CSV_TEXT
 from wres_app.state import Upload
 
 REPO = Path(__file__).resolve().parents[2]
@@ -24,19 +25,7 @@ PAGES = ("funnel", "peers", "data", "method", "about")
 
 # A small semicolon-separated, Windows-1252 counts file with three rows that must be left out:
 # a negative count, a band nobody knows and an ethnicity label nobody knows.
-MESSY_CSV = (
-    "Organisation code;Organisation name;Year;Pay band;Ethnicity;Headcount\n"
-    "RXX;Messy Test Trust;2024;Band 5;White British;40\n"
-    "RXX;Messy Test Trust;2024;Band 5;Indian;20\n"
-    "RXX;Messy Test Trust;2024;Band 6;White British;30\n"
-    "RXX;Messy Test Trust;2024;Band 6;Indian;-3\n"
-    "RXX;Messy Test Trust;2024;Band 7;White British;20\n"
-    "RXX;Messy Test Trust;2024;Band 7;Indian;6\n"
-    "RXX;Messy Test Trust;2024;Band 8a;White British;8\n"
-    "RXX;Messy Test Trust;2024;Band 8a;African;2\n"
-    "RXX;Messy Test Trust;2024;Band 99;White British;7\n"
-    "RXX;Messy Test Trust;2024;Band 6;Martian;4\n"
-).encode("cp1252")
+MESSY_CSV = MESSY_CSV_TEXT.encode("cp1252")
 
 
 def page_path(name: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from tests.support import MESSY_CSV_TEXT
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -26,19 +26,7 @@ PAGES = {  # sidebar link -> start of the page's title
 }
 SLUGS = {"Progression funnel": "funnel", "Peer comparison": "peers", "Data": "data",
          "Method": "method", "About": "about"}
-MESSY_CSV = (
-    "Organisation code;Organisation name;Year;Pay band;Ethnicity;Headcount\n"
-    "RXX;Messy Test Trust;2024;Band 5;White British;40\n"
-    "RXX;Messy Test Trust;2024;Band 5;Indian;20\n"
-    "RXX;Messy Test Trust;2024;Band 6;White British;30\n"
-    "RXX;Messy Test Trust;2024;Band 6;Indian;-3\n"
-    "RXX;Messy Test Trust;2024;Band 7;White British;20\n"
-    "RXX;Messy Test Trust;2024;Band 7;Indian;6\n"
-    "RXX;Messy Test Trust;2024;Band 8a;White British;8\n"
-    "RXX;Messy Test Trust;2024;Band 8a;African;2\n"
-    "RXX;Messy Test Trust;2024;Band 99;White British;7\n"
-    "RXX;Messy Test Trust;2024;Band 6;Martian;4\n"
-)
+MESSY_CSV = MESSY_CSV_TEXT
 MESSY_REASONS = ("negative count in column 'Headcount'", "unrecognised band in column 'Pay band'",
                  "unrecognised ethnicity in column 'Ethnicity'")
 

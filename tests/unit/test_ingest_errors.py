@@ -8,25 +8,16 @@ import gzip
 import io
 import zipfile
 
-import openpyxl
 import pytest
 
+from tests.support import workbook_bytes
 from wres_core.errors import IngestError
 from wres_core.ingest import read_table
 
 TODAY = dt.date(2025, 6, 1)
 
 
-def xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+xlsx = workbook_bytes
 
 
 def zipped(members: dict[str, bytes]) -> bytes:

@@ -7,10 +7,10 @@ import gzip
 import io
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
 
+from tests.support import workbook_bytes
 from wres_core.errors import IngestError
 from wres_core.ingest import read_table
 
@@ -125,16 +125,6 @@ def test_trailing_delimiters_and_short_rows() -> None:
 # --- Excel --------------------------------------------------------------------------------
 
 
-def workbook_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 COVER = [["About this workbook"], ["Synthetic data for tests."], [], ["Contact: nobody"]]

@@ -158,7 +158,8 @@ def test_every_sentence_of_a_results_frame_is_written_once_per_row():
 
 
 @pytest.mark.parametrize(("value", "text"), [
-    (2.1034, "2.10"), (0.004, "0.004"), (0.0431, "0.043"), (0.1, "0.10"), (12.345, "12.3"), (345.6, "346"), (INF, "infinity"),
+    (2.1034, "2.10"), (0.004, "0.004"), (0.0431, "0.043"), (0.1, "0.10"), (12.345, "12.3"),
+    (345.6, "346"), (INF, "infinity"),
     (-INF, "-infinity"), (NAN, "not defined"), (None, "not defined"), (1, "1.00")])
 def test_format_ratio(value, text):
     assert format_ratio(value) == text
