@@ -156,3 +156,40 @@ def test_a_bad_file_beside_a_good_one(uploaded_app):
     assert ("Rows used", "7") in metrics(at)
     switch(at, "funnel")
     assert texts(at.main.title) == ["Progression funnel: Messy Test Trust, 2024"]
+
+
+def test_unrecognised_labels_mapped_by_hand_are_counted(uploaded_app):
+    """Mapping 'Band 99' to band 9 and 'Martian' to Unknown brings both rows back in."""
+    at = uploaded_app({"messy.csv": MESSY_CSV})
+    switch(at, "data")
+    keys = [s.key for s in at.selectbox if s.key]
+    band_key = next(k for k in keys if k.endswith("_map_Pay band_Band 99"))
+    ethnicity_key = next(k for k in keys if k.endswith("_map_Ethnicity_Martian"))
+    at.selectbox(key=band_key).set_value("9")
+    at.selectbox(key=ethnicity_key).set_value("Unknown")
+    next(b for b in at.button if b.label == "Read the file again with these choices").click()
+    assert_ok(at.run())
+    assert metrics(at) == [("Read as", "Workforce"), ("Rows read", "10"), ("Rows used", "9"),
+                           ("Rows left out", "1")]
+    assert exclusions(at) == {"negative count": 1}
+
+
+def test_a_file_without_a_recognised_band_column_can_be_mapped_by_hand(uploaded_app):
+    """'Scale point' is no band alias: the file fails with a clear message, the column pickers
+    still appear, and choosing the column reads the file."""
+    content = (b"Trust;Scale point;Ethnic origin;Staff\n"
+               b"RYY Hand Mapped Trust;Band 5;A;30\n"
+               b"RYY Hand Mapped Trust;Band 5;N;10\n"
+               b"RYY Hand Mapped Trust;Band 6;A;20\n"
+               b"RYY Hand Mapped Trust;Band 6;N;4\n")
+    at = uploaded_app({"grades.csv": content})
+    switch(at, "data")
+    errors = texts(at.main.error)
+    assert len(errors) == 1 and "No band column was found" in errors[0], errors
+    band_picker = next(s for s in at.selectbox if s.key and s.key.endswith("_col_band"))
+    band_picker.set_value("Scale point")
+    next(b for b in at.button if b.label == "Read the file again with these choices").click()
+    assert_ok(at.run())
+    assert texts(at.main.error) == []
+    assert metrics(at) == [("Read as", "Workforce"), ("Rows read", "4"), ("Rows used", "4"),
+                           ("Rows left out", "0")]
