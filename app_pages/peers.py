@@ -17,7 +17,6 @@ from wres_core.peers import (
     peer_summary_sentence,
 )
 from wres_core.reports import peer_display_table, peer_table_csv
-from wres_core.schema import DEFAULT_ORG_TYPE, DEFAULT_REGION
 
 INTRO = ("A ratio means more beside trusts like yours. Each stage's ratio is placed on a "
          "**funnel plot**: the funnel shows how far a trust's ratio can stray from the peer "
@@ -50,22 +49,17 @@ if source.note:
 st.markdown(INTRO)
 
 # A trust read from its own file often has no type or region; they define its peer groups.
-me = universe.organisations[universe.organisations["org_code"] == selection.org_code].iloc[0]
-defaults = {"org_type": DEFAULT_ORG_TYPE, "region": DEFAULT_REGION}
-known = {field: sorted(set(universe.organisations[field].astype(str)) - {default})
-         for field, default in defaults.items()}
-missing = {field: str(me[field]) == default and bool(known[field])
-           for field, default in defaults.items()}
-if any(missing.values()):
+missing = universe.missing_attribute_choices(selection.org_code)
+if missing:
     st.info("Your file does not say this trust's type or region. Choose them to compare it "
             "with trusts of the same type or region.")
     choices = st.columns(2)
     chosen_type = chosen_region = None
-    if missing["org_type"]:
-        chosen_type = choices[0].selectbox("Trust type", known["org_type"],
+    if "org_type" in missing:
+        chosen_type = choices[0].selectbox("Trust type", missing["org_type"],
                                            key="peer_own_type")
-    if missing["region"]:
-        chosen_region = choices[1].selectbox("Region", known["region"], key="peer_own_region")
+    if "region" in missing:
+        chosen_region = choices[1].selectbox("Region", missing["region"], key="peer_own_region")
     universe = universe.with_attributes(selection.org_code, org_type=chosen_type,
                                         region=chosen_region)
 

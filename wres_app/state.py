@@ -85,6 +85,11 @@ def _freeze(value: Any) -> Any:
     return value
 
 
+def _uploads_key() -> tuple:
+    """What the combined uploads depend on: each file's bytes (digest) and corrections."""
+    return tuple((u.name, u.digest, _freeze(u.overrides)) for u in uploads().values())
+
+
 @st.cache_resource(show_spinner="Loading the synthetic sample...")
 def sample_dataset() -> Dataset:
     """The bundled synthetic national sample (shared by all sessions: it is not user data)."""
@@ -116,7 +121,7 @@ def upload_dataset() -> Dataset | None:
                if isinstance(r, IngestResult)]
     if not results:
         return None
-    key = ("dataset", tuple((u.digest, _freeze(u.overrides)) for u in uploads().values()))
+    key = ("dataset", _uploads_key())
     return session_memo(key, lambda: combine_results(results))
 
 
@@ -124,17 +129,12 @@ def upload_results(options: AnalysisOptions) -> AllResults | None:
     data = upload_dataset()
     if data is None:
         return None
-    key = ("results", tuple((u.digest, _freeze(u.overrides)) for u in uploads().values()),
-           options)
+    key = ("results", _uploads_key(), options)
     return session_memo(key, lambda: analyse_dataset(data.workforce, data.recruitment, options))
 
 
 def current_source() -> str:
     return st.session_state.get("source", SOURCE_SAMPLE)
-
-
-def current_dataset() -> Dataset | None:
-    return sample_dataset() if current_source() == SOURCE_SAMPLE else upload_dataset()
 
 
 def current_results(options: AnalysisOptions) -> AllResults | None:

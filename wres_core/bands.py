@@ -137,10 +137,6 @@ def normalise_bands(values: pd.Series) -> tuple[pd.Series, list[str]]:
     return pd.Series(result, index=values.index, name="band"), unrecognised
 
 
-def is_medical(band: str) -> bool:
-    return band in MEDICAL_GRADES
-
-
 # --- tiers --------------------------------------------------------------------------------
 
 

@@ -165,7 +165,6 @@ def stage_chart_data(stages: pd.DataFrame) -> tuple[pd.DataFrame, tuple[float, f
 
     def clip(values: pd.Series) -> np.ndarray:
         v = values.to_numpy(dtype=float)
-        v = np.where(np.isnan(v), np.nan, v)
         return np.clip(np.where(v <= 0, lo, v), lo, hi)
 
     data["x_ratio"] = clip(data["ratio"])

@@ -58,12 +58,6 @@ def code_groups() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def code_descriptions() -> dict[str, str]:
-    text = resources.files("wres_core.data").joinpath("ethnicity_codes.csv").read_text("utf-8")
-    return {row["code"]: row["description"] for row in csv.DictReader(text.splitlines())}
-
-
-@lru_cache(maxsize=1)
 def label_table() -> dict[str, tuple[str, str]]:
     """Normalised free-text label -> (code, group), from ``data/ethnicity_labels.csv``."""
     text = resources.files("wres_core.data").joinpath("ethnicity_labels.csv").read_text("utf-8")

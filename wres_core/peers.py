@@ -29,6 +29,7 @@ import pandas as pd
 from wres_core.analysis import AllResults
 from wres_core.formatting import format_ratio, lower_first
 from wres_core.funnel import FunnelResult, funnel_curve, funnel_curve_by_headcount, funnel_limits
+from wres_core.schema import DEFAULT_ORG_TYPE, DEFAULT_REGION
 from wres_core.statistics import log_ratio_standard_error
 
 PEER_GROUP_KINDS = ("type", "region", "type_region", "size", "diversity", "all", "custom")
@@ -79,6 +80,19 @@ class PeerUniverse:
         if region is not None:
             orgs.loc[mine, "region"] = region
         return PeerUniverse(self.stages, self.overall, orgs, self.synthetic, self.source)
+
+    def missing_attribute_choices(self, org_code: str) -> dict[str, list[str]]:
+        """For each of ``org_type`` and ``region`` that the trust's own file did not give
+        (schema default "Not given"), the values its peers have, to choose from. Empty when
+        nothing is missing or the peers have no such values either."""
+        orgs = self.organisations
+        me = orgs[orgs["org_code"] == org_code].iloc[0]
+        out = {}
+        for field, default in (("org_type", DEFAULT_ORG_TYPE), ("region", DEFAULT_REGION)):
+            values = sorted(set(orgs[field].astype(str)) - {default})
+            if str(me[field]) == default and values:
+                out[field] = values
+        return out
 
     def with_trust(self, own: AllResults, org_code: str, year: int,
                    as_year: int | None = None) -> PeerUniverse:

@@ -58,17 +58,9 @@ def stage_ratios(counts: pd.DataFrame, options: AnalysisOptions | None = None) -
             kind, out.loc[mask, "white_to"].to_numpy(), out.loc[mask, "white_from"].to_numpy(),
             out.loc[mask, "bme_to"].to_numpy(), out.loc[mask, "bme_from"].to_numpy(),
             ci_method=options.ci_method, level=options.level, haldane=options.haldane)
-        columns["ratio"][mask] = estimates.ratio
-        columns["ci_low"][mask] = estimates.ci_low
-        columns["ci_high"][mask] = estimates.ci_high
-        columns["ci_method"][mask] = estimates.ci_method
-        columns["p_value"][mask] = estimates.p_value
-        columns["test"][mask] = estimates.test
-        columns["small_counts"][mask] = estimates.small_counts
-        columns["zero_cell"][mask] = estimates.zero_cell
-        columns["corrected"][mask] = estimates.corrected
-        columns["detectable_ratio"][mask] = estimates.detectable_ratio
-        columns["note"][mask] = estimates.note
+        # The frame's statistic columns are named as DisparityEstimates' fields.
+        for name, values in columns.items():
+            values[mask] = getattr(estimates, name)
     for name, values in columns.items():
         out[name] = values
     if options.adjust == "none" or n == 0:
