@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wres_core.schema import MAX_LABEL_CHARS
+
 
 @dataclass(frozen=True)
 class ReadLimits:
@@ -44,6 +46,10 @@ class ReadLimits:
     max_rows: int = 5_000_000
     #: Characters in one cell (Excel's own limit, so no spreadsheet writes a longer one).
     max_cell_chars: int = 32_767
+
+    def __post_init__(self) -> None:
+        if self.max_cell_chars < MAX_LABEL_CHARS:  # only cells longer than a label are measured
+            raise ValueError(f"max_cell_chars must be at least {MAX_LABEL_CHARS}")
 
 
 #: The limits the app and the command line use.

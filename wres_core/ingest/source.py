@@ -1137,8 +1137,9 @@ def _sheet_rows(worksheet: object, name: str, limits: ReadLimits, limit: int | N
                 raise cell_too_long(name, longest, limits, row=len(rows) + 1,
                                     column=_column_letter(column))
             rows.append(cells)
-            if len(rows) > most:
-                raise _too_many_rows(name, len(rows), limits, "rows or more")
+            if len(rows) > most:  # the header is in the first rows, so this many are data
+                raise _too_many_rows(name, len(rows) - HEADER_SEARCH_ROWS, limits,
+                                     "rows or more")
     return rows
 
 
