@@ -424,16 +424,17 @@ def _limit_memory() -> None:  # runs in the child before exec
 
 
 def run_cli(path: Path, *args: str, timeout: float = CLI_TIMEOUT_S,
-            memory_limit: bool = True) -> CliRun:
+            memory_limit: bool = True, repo: Path = REPO) -> CliRun:
     """``python -m wres_core analyse PATH`` in a child with its address space capped; the
-    child's own peak RSS comes from ``os.wait4``."""
+    child's own peak RSS comes from ``os.wait4``. ``repo`` is the checkout whose code runs
+    (another one, to compare before and after a change)."""
     out_path = path.with_suffix(path.suffix + ".stdout")
     err_path = path.with_suffix(path.suffix + ".stderr")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(repo)}
     with out_path.open("wb") as out, err_path.open("wb") as err:
         start = time.perf_counter()
         child = subprocess.Popen([sys.executable, "-m", "wres_core", "analyse", str(path),
-                                  *args], stdout=out, stderr=err, cwd=REPO, env=env,
+                                  *args], stdout=out, stderr=err, cwd=repo, env=env,
                                  preexec_fn=_limit_memory if memory_limit else None)
         killed = threading.Event()
 

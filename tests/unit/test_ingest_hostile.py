@@ -314,3 +314,27 @@ def test_out_of_memory_anywhere_in_reading_is_an_ingest_error(monkeypatch, error
     with pytest.raises(IngestError, match=r"x\.csv: The file is too large to read in the memory "
                                           r"available\."):
         reader(good_csv().encode(), name="x.csv")
+
+
+def test_an_error_at_one_place_starts_its_problem_with_the_place() -> None:
+    """The app shows only ``problem``: it must carry the place itself, once."""
+    error = IngestError("x.csv", "Bad cell.", "a good cell.", "Fix it.", line=7,
+                        column="Pay band")
+    assert (error.line, error.row, error.column) == (7, None, "Pay band")
+    assert error.problem == "Line 7, column 'Pay band': Bad cell."
+    assert str(error) == ("x.csv: Line 7, column 'Pay band': Bad cell. Expected: a good cell. "
+                          "What to do: Fix it.")
+    assert IngestError("x.csv", "Bad.", "e", "a").problem == "Bad."
+
+
+def test_long_staff_numbers_are_compared_whole_but_shown_cut() -> None:
+    """Two staff numbers alike in their first 200 characters are two people; the repeat of
+    one is a duplicate, and its example in the report is cut to 200."""
+    first, second = "9" * 250 + "1", "9" * 250 + "2"
+    text = ("Assignment number,Pay band,Ethnic origin\n"
+            f"{first},Band 5,A\n{second},Band 5,A\n{first},Band 6,N\n")
+    report = read_table(text.encode(), name="staff.csv").report
+    (exclusion,) = report.exclusions
+    assert (exclusion.reason, exclusion.count, exclusion.rows) == ("duplicate staff number", 1,
+                                                                   (4,))
+    assert exclusion.examples == ("9" * 199 + "\u2026",)

@@ -29,7 +29,7 @@ from wres_core.ingest.report import (
     Exclusion,
     unknown_by_band,
 )
-from wres_core.ingest.source import Factor, Loaded, RawTable
+from wres_core.ingest.source import Factor, Loaded, RawTable, cut_label
 from wres_core.ingest.values import (
     COUNT_PROBLEMS,
     header_key,
@@ -123,7 +123,7 @@ class _Rows:
                 reason=EXCLUSION_REASONS[code - 1],
                 column=self.raw.headers[col] if col >= 0 else None,
                 count=int(mask.sum()), rows=_first_rows(self.rownums, mask),
-                examples=tuple(str(e) for e in shown)))
+                examples=tuple(cut_label(str(e)) for e in shown)))
         return tuple(out)
 
 
