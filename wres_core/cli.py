@@ -235,6 +235,9 @@ def _text_report(analysis: TrustAnalysis, dataset: Dataset) -> str:
                   for f in headline_figures(analysis, bottleneck.comparison)
                   if f.kind == "ratio"]
         lines += [bottleneck.headline, *ratios, bottleneck.detail, ""]
+    for report in dataset.reports:
+        for header, why in report.ignored_columns:
+            lines.append(f"{report.source}: column '{header}' not read ({why}).")
     excluded = sum(r.rows_excluded for r in dataset.reports)
     if excluded:
         lines += ["", f"Data quality: {excluded:,} rows left out across the files "
