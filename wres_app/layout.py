@@ -21,7 +21,7 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
 
 def configure_page() -> None:
     """Called once, first thing in app.py."""
-    st.set_page_config(page_title="WRES Explorer", page_icon=":material/stacked_bar_chart:",
+    st.set_page_config(page_title="WRES Explorer", page_icon="📊",
                        layout="wide", initial_sidebar_state="expanded")
 
 
@@ -35,7 +35,7 @@ def synthetic_banner(synthetic: bool) -> None:
     if synthetic:
         st.info("**Synthetic sample data.** The trusts, codes and numbers shown are fictional, "
                 "made by a seeded generator to look like the national picture. Upload your own "
-                "files on the Data page.", icon=":material/science:")
+                "files on the Data page.", icon="🧪")
 
 
 def read_text(name: str) -> str:
