@@ -6,8 +6,8 @@ every browser session. A page that edited one of them in place (``frame.loc[...]
 stop that:
 
 - :func:`freeze` marks every numpy array inside the shared object read-only, so that an
-  in-place edit of a number in the shared copy fails with ``ValueError: assignment
-  destination is read-only`` rather than spreading silently;
+  in-place edit of a number in the shared object fails with ``ValueError: assignment
+  destination is read-only`` rather than spreading silently (see its limits);
 - :func:`handout` gives each caller its own view: every ``DataFrame`` is a shallow copy
   (pandas copy-on-write: no data are copied until the caller writes, and then only the
   caller's copy changes), every dict or list a deep copy, nested frozen dataclasses and tuples
@@ -35,8 +35,13 @@ def freeze_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     It reaches the arrays pandas writes into (its blocks, and inside extension arrays the
     codes of a categorical, the data and mask of a nullable integer), not the views a column
-    hands out, which would leave the real store writable. Arrow-backed columns (pandas' default
-    string dtype) are immutable already. Returns the same frame, for chaining.
+    hands out, which would leave the real store writable. Returns the same frame, for chaining.
+
+    Limits: Arrow-backed string columns (pandas' default string dtype) are replaced, not
+    written into, by an assignment, so this cannot stop one; and while copies handed out by
+    :func:`handout` are alive, pandas' copy-on-write copies a block of the frozen frame on
+    assignment instead of failing. Both reach only code that holds the shared object itself;
+    everyone else gets a :func:`handout`, which is what guards the shared object.
     """
     for block in frame._mgr.blocks:
         _freeze_values(block.values)
