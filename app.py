@@ -18,15 +18,16 @@ from wres_app.sidebar import draw_sidebar
 state.warm_sample()
 configure_page()
 
-DATA_PAGE = st.Page("app_pages/data.py", title="Data", icon="📁")
-METHOD_PAGE = st.Page("app_pages/method.py", title="Method", icon="🧮")
-ABOUT_PAGE = st.Page("app_pages/about.py", title="About", icon="ℹ️")
+DATA_PAGE = st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:")
+METHOD_PAGE = st.Page("app_pages/method.py", title="Method", icon=":material/functions:")
+ABOUT_PAGE = st.Page("app_pages/about.py", title="About", icon=":material/info:")
 #: Every other page is an analysis page and shows the "rows left out" notice.
 NOT_ANALYSIS_PAGES = (DATA_PAGE, METHOD_PAGE, ABOUT_PAGE)
 
 PAGES = [
-    st.Page("app_pages/funnel.py", title="Progression funnel", icon="📊", default=True),
-    st.Page("app_pages/peers.py", title="Peer comparison", icon="👥"),
+    st.Page("app_pages/funnel.py", title="Progression funnel",
+            icon=":material/stacked_bar_chart:", default=True),
+    st.Page("app_pages/peers.py", title="Peer comparison", icon=":material/groups:"),
     DATA_PAGE,
     METHOD_PAGE,
     ABOUT_PAGE,

@@ -31,7 +31,7 @@ st.markdown(INTRO)
 if state.current_source() == state.SOURCE_SAMPLE:
     st.info("You are looking at the **synthetic sample**: about 215 fictional trusts "
             "(codes SYN001 onwards) over 2020-2024, with recruitment counts. Nothing in it is "
-            "real. Upload your own files below to analyse them instead.", icon="🧪")
+            "real. Upload your own files below to analyse them instead.", icon=":material/science:")
 
 # --- uploading ----------------------------------------------------------------------------
 generation = st.session_state.setdefault("uploader_generation", 0)
@@ -113,7 +113,7 @@ for upload in list(uploads.values()):
         if isinstance(result, IngestError):
             st.error(f"**This file could not be read.** {result.problem}\n\n"
                      f"**Expected:** {result.expected}\n\n**What to do:** {result.action}",
-                     icon="🚨")
+                     icon=":material/error:")
             try:
                 peek = peek_table(upload.data, name=upload.name,
                                   sheet=upload.overrides.get("sheet"))

@@ -43,7 +43,7 @@ if source is None:
     st.stop()
 universe = source.universe
 if universe.synthetic and not selection.synthetic:
-    st.error(SYNTHETIC_PEERS.format(n=state.MIN_PEER_ORGS), icon="⚠️")
+    st.error(SYNTHETIC_PEERS.format(n=state.MIN_PEER_ORGS), icon=":material/warning:")
 if source.note:
     st.warning(source.note)
 st.markdown(INTRO)

@@ -21,6 +21,9 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
 
 def configure_page() -> None:
     """Called once, first thing in app.py."""
+    # An emoji, not a ":material/...:" icon: for the page icon (the favicon) Streamlit's page
+    # fetches a Material icon from fonts.gstatic.com, whereas icons elsewhere come from the
+    # font bundled with Streamlit.
     st.set_page_config(page_title="WRES Explorer", page_icon="📊",
                        layout="wide", initial_sidebar_state="expanded")
 
@@ -35,7 +38,7 @@ def synthetic_banner(synthetic: bool) -> None:
     if synthetic:
         st.info("**Synthetic sample data.** The trusts, codes and numbers shown are fictional, "
                 "made by a seeded generator to look like the national picture. Upload your own "
-                "files on the Data page.", icon="🧪")
+                "files on the Data page.", icon=":material/science:")
 
 
 def read_text(name: str) -> str:

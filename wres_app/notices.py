@@ -99,6 +99,6 @@ def draw_left_out_notice(data_page: st.Page) -> None:
     if summary is None or not summary.any:
         return
     with st.container(border=True, key="left_out_notice"):
-        st.warning(summary.message(), icon="⚠️")
+        st.warning(summary.message(), icon=":material/warning:")
         st.page_link(data_page, label="See what was left out, and why, on the Data page",
-                     icon="📁")
+                     icon=":material/upload_file:")

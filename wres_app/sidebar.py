@@ -112,7 +112,7 @@ def draw_sidebar() -> Selection:
     if synthetic:
         st.sidebar.warning("**Synthetic data.** Every trust, code and number in the sample "
                            "is made up. Upload your own files on the Data page.",
-                           icon="🧪")
+                           icon=":material/science:")
     elif not has_uploads:
         st.sidebar.info("Upload files on the Data page.")
     options = _options()
