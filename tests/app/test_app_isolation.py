@@ -15,7 +15,6 @@ place changes only its own copy, and an edit of the shared object itself fails.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -23,45 +22,11 @@ import pytest
 from apptest_helpers import APP, TIMEOUT, assert_ok
 from streamlit.testing.v1 import AppTest
 
+from tests.room_support import ALPHA, BETA, PEOPLE, Person
 from wres_app import state
 from wres_core.options import AnalysisOptions
 
 PAGE_FILES = sorted(p.name for p in (Path(APP).parent / "app_pages").glob("*.py"))
-
-HEADER = "Organisation code,Organisation name,Year,Pay band,Ethnicity,Headcount\n"
-
-
-def counts_file(code: str, name: str, counts: dict[str, tuple[int, int]]) -> bytes:
-    """An aggregate counts CSV: band -> (White British, Indian) headcounts."""
-    rows = [f"{code},{name},2024,Band {band},{label},{n}\n"
-            for band, pair in counts.items()
-            for label, n in zip(("White British", "Indian"), pair)]
-    return (HEADER + "".join(rows)).encode()
-
-
-# Headcounts larger than any band (or tier) of any sample trust (the largest sample trust has
-# 14,179 staff in all), so that no page of the sample shows them by coincidence.
-ALPHA = {"code": "RAA", "name": "RAA Alpha QZALPHAQZ Trust", "file": "alpha_qzalphaqz.csv",
-         "counts": {"5": (41113, 21139), "6": (31147, 11159), "7": (21163, 7177),
-                    "8a": (15187, 1193)}}
-BETA = {"code": "RBB", "name": "RBB Beta QZBETAQZ Trust", "file": "beta_qzbetaqz.csv",
-        "counts": {"5": (53311, 33317), "6": (43331, 13337), "7": (23353, 7359),
-                   "8a": (17363, 1373)}}
-
-
-def file_bytes(who: dict) -> bytes:
-    return counts_file(who["code"], who["name"], who["counts"])
-
-
-def markers(who: dict) -> list[re.Pattern[bytes]]:
-    """What identifies this person's upload wherever it appears: code, name, marker string,
-    file name, and each headcount of 1,000 or more as a whole number ("4,111" or "4111")."""
-    words = [who["code"], who["name"], who["name"].split()[2], who["file"]]
-    numbers = [n for pair in who["counts"].values() for n in pair if n >= 1000]
-    patterns = [re.escape(w) for w in words] + [
-        rf"(?<![\d,.]){n:,}(?![\d,])|(?<![\d,.]){n}(?![\d,])" for n in numbers]
-    return [re.compile(p.encode()) for p in patterns]
-
 
 def sent(at: AppTest) -> bytes:
     """Every element message of the last run, as sent to the browser (charts' data, tables as
@@ -79,31 +44,31 @@ def sent(at: AppTest) -> bytes:
     return b"\n".join(parts)
 
 
-def upload(at: AppTest, who: dict) -> AppTest:
+def upload(at: AppTest, who: Person) -> AppTest:
     """Upload through the Data page's uploader, as a user does."""
     assert_ok(at.switch_page("app_pages/data.py").run())
-    at.file_uploader[0].set_value((who["file"], file_bytes(who), "text/csv"))
+    at.file_uploader[0].set_value((who.file, who.csv(), "text/csv"))
     return assert_ok(at.run())
 
 
-def check(at: AppTest, mine: dict | None, theirs: list[dict], where: str) -> None:
+def check(at: AppTest, mine: Person | None, where: str) -> None:
     seen = sent(at)
-    for other in theirs:
-        leaked = [m.pattern for m in markers(other) if m.search(seen)]
-        assert not leaked, f"{where}: shows {other['code']}'s {leaked}"
+    for other in PEOPLE:
+        if other is not mine:
+            leaked = other.found_in(seen)
+            assert not leaked, f"{where}: shows {other.code}'s {leaked}"
     if mine is not None and where.endswith(("funnel.py", "data.py")):
         # The session's own upload is shown (so the check above looks at real pages).
-        assert mine["name"].encode() in seen, f"{where}: own upload not shown"
+        assert mine.name.encode() in seen, f"{where}: own upload not shown"
 
 
-def visit_every_page(sessions: list[tuple[AppTest, dict | None]], everyone: list[dict]) -> None:
+def visit_every_page(sessions: list[tuple[AppTest, Person]]) -> None:
     """Each page in turn in every session, interleaved, and each page run twice."""
     for page in PAGE_FILES:
         for _ in range(2):
             for at, mine in sessions:
                 assert_ok(at.switch_page(f"app_pages/{page}").run())
-                others = [w for w in everyone if w is not mine]
-                check(at, mine, others, f"session {mine and mine['code']} on {page}")
+                check(at, mine, f"session {mine.code} on {page}")
 
 
 @pytest.fixture
@@ -120,28 +85,28 @@ def test_uploads_are_what_each_session_analyses(two_sessions):
     for at, who in ((alpha, ALPHA), (beta, BETA)):
         assert at.session_state["source"] == state.SOURCE_UPLOAD
         assert_ok(at.switch_page("app_pages/funnel.py").run())
-        assert at.session_state["org_code"] == who["code"]
-        assert who["name"] in at.main.title[0].value
+        assert at.session_state["org_code"] == who.code
+        assert who.name in at.main.title[0].value
 
 
 def test_two_sessions_never_see_each_others_uploads(two_sessions):
     alpha, beta = two_sessions
-    visit_every_page([(alpha, ALPHA), (beta, BETA)], [ALPHA, BETA])
+    visit_every_page([(alpha, ALPHA), (beta, BETA)])
     # Reruns with changed options (a new shared-sample computation in between) and back.
     alpha.toggle(key="large_type").set_value(True).run()
     beta.selectbox(key="opt_ci").set_value("exact").run()
-    visit_every_page([(alpha, ALPHA), (beta, BETA)], [ALPHA, BETA])
+    visit_every_page([(alpha, ALPHA), (beta, BETA)])
 
 
 def test_a_fresh_session_sees_only_the_sample(two_sessions):
     alpha, beta = two_sessions
-    visit_every_page([(alpha, ALPHA), (beta, BETA)], [ALPHA, BETA])
+    visit_every_page([(alpha, ALPHA), (beta, BETA)])
     fresh = assert_ok(AppTest.from_file(str(APP), default_timeout=TIMEOUT).run())
     assert fresh.session_state["source"] == state.SOURCE_SAMPLE
     assert "uploads" not in fresh.session_state or not fresh.session_state["uploads"]
     for page in PAGE_FILES:
         assert_ok(fresh.switch_page(f"app_pages/{page}").run())
-        check(fresh, None, [ALPHA, BETA], f"fresh session on {page}")
+        check(fresh, None, f"fresh session on {page}")
     assert_ok(fresh.switch_page("app_pages/funnel.py").run())
     assert fresh.session_state["org_code"].startswith("SYN")
     assert b"(synthetic)" in sent(fresh)
@@ -151,6 +116,7 @@ def test_a_fresh_session_sees_only_the_sample(two_sessions):
 
 EDITING_SCRIPT = '''
 import streamlit as st
+from tests.room_support import ALPHA, BETA, PEOPLE, Person
 from wres_app import state
 from wres_core.options import AnalysisOptions
 
