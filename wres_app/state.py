@@ -30,10 +30,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from wres_app.reader_pool import read_upload_bytes
 from wres_core.analysis import AllResults, analyse_dataset
 from wres_core.bands import TierDefinition
 from wres_core.errors import IngestError
-from wres_core.ingest import Dataset, IngestResult, combine_results, load_dataset, read_table
+from wres_core.ingest import Dataset, IngestResult, combine_results, load_dataset
 from wres_core.options import AnalysisOptions
 from wres_core.peers import PeerUniverse
 from wres_core.shared import freeze, freeze_frame, handout
@@ -190,16 +191,13 @@ def _warm() -> bool:
 
 
 def read_upload(upload: Upload) -> IngestResult | IngestError:
-    """One uploaded file read with its corrections (memoised in this session by digest)."""
+    """One uploaded file read with its corrections (memoised in this session by digest), in a
+    worker process (``wres_app.reader_pool``)."""
     key = ("file", upload.digest, upload.name, _freeze(upload.overrides))
 
-    def read() -> IngestResult | IngestError:
-        try:
-            return read_table(upload.data, name=upload.name, **upload.overrides)
-        except IngestError as error:
-            return error
-
-    return session_memo(key, read)
+    # In a worker process: a slow or hostile file costs only its own session time.
+    return session_memo(key, lambda: read_upload_bytes(upload.data, upload.name,
+                                                       upload.overrides))
 
 
 def upload_dataset() -> Dataset | None:
