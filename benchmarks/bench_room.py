@@ -107,12 +107,13 @@ def start_server(port: int) -> subprocess.Popen:
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time the process has used (from /proc/PID/stat)."""
+    """User + system CPU time of the process and its finished children (the upload readers),
+    from /proc/PID/stat."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def load_average() -> str:
@@ -236,7 +237,7 @@ def report(people: list[Person], wall: float, baseline: float, peak: float | Non
           f"funnel {baseline:.2f} s (first visitor of the fresh server: {first_alone:.2f} s)")
     print(f"load average (1/5/15 min) before {loads[0]}, after {loads[1]}")
     if server_cpu is not None:
-        print(f"server CPU time during the room: {server_cpu:.1f} s "
+        print(f"server CPU time during the room (upload readers included): {server_cpu:.1f} s "
               f"({server_cpu / wall:.0%} of one CPU over the run); the rest of the time the "
               "people waited for was the browsers' and other processes' use of the machine")
     print(f"{'step':<14} {'n':>3} {'p50 s':>7} {'p95 s':>7} {'max s':>7}  p95 / alone")
