@@ -16,7 +16,9 @@ for recruitment stages (B_to appointed of B_from shortlisted). In both forms B_t
 in the denominator, so holding W_to, W_from and B_from fixed, the ratio after x more ethnic
 minority people in the upper group (or x more appointed) is
 
-    R(x) = W_to B_from / (W_from (B_to + x)),  and R(x) = T  gives  x = W_to B_from / (W_from T) - B_to,
+    R(x) = W_to B_from / (W_from (B_to + x)),   and R(x) = T when
+
+    x = W_to B_from / (W_from T) - B_to,
 
 that is x = B_to (R / T - 1) when B_to > 0. For a relative risk the new B_to stays within the
 B_from shortlisted when T >= 1, since W_to <= W_from. x is 0 when the ratio is already at or
@@ -47,13 +49,14 @@ HEADCOUNT_KINDS = ("band", "tier")
 def extra_needed(white_to, white_from, bme_to, bme_from, target: float) -> np.ndarray:
     """Extra ethnic minority people in the ``to`` group (fractional) that bring
     (white_to / white_from) / (bme_to / bme_from) down to ``target``; 0 when it is already at
-    or below; NaN when no number can (no White staff in the ``from`` group, or no ethnic
-    minority staff there: the ratio does not depend on B_to in a way that can be met)."""
-    wt, wf, bt, bf = (np.asarray(v, dtype=float) for v in (white_to, white_from, bme_to,
-                                                          bme_from))
+    or below (a ratio of 0 when no ethnic minority staff are in the ``from`` group); NaN when
+    the ratio is not defined or infinite whatever B_to is (no White staff in the ``from``
+    group, or no ethnic minority staff in either group)."""
+    wt, wf, bt, bf = (np.atleast_1d(np.asarray(v, dtype=float))
+                      for v in (white_to, white_from, bme_to, bme_from))
     with np.errstate(divide="ignore", invalid="ignore"):
         needed = wt * bf / (wf * target) - bt
-    defined = (wf > 0) & (bf > 0)
+    defined = (wf > 0) & ((bf > 0) | (bt > 0))
     return np.where(defined, np.maximum(needed, 0.0), np.nan)
 
 
@@ -79,7 +82,8 @@ def stage_targets(stages: pd.DataFrame) -> pd.DataFrame:
                     "appointments")
     out["target_note"] = np.select(
         [np.isnan(out["to_parity"]), ratio <= PARITY, ratio <= NON_ADVERSE_HIGH],
-        ["no target: no White or no ethnic minority staff in " + out["from_label"].astype(str),
+        ["no target: the ratio is not defined whatever the number in " +
+         out["to_label"].astype(str),
          "already at or below parity",
          "already within the non-adverse range"], default="").astype(object)
     out["target_unit"] = np.where(out["kind"].isin(HEADCOUNT_KINDS), "people", "appointments")

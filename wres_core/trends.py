@@ -124,6 +124,24 @@ def trend_points(stages: pd.DataFrame) -> pd.DataFrame:
                                                                 ].reset_index(drop=True)
 
 
+def log_ratio_change(log_to, se_to, log_from, se_from, level: float = 0.95):
+    """Altman & Bland's test of the change from one ratio to another, from log ratios and
+    their standard errors: :func:`wres_core.statistics.ratio_change_test` of
+    exp(log_to) against exp(log_from), each with its log interval exp(log -/+ z SE), so that
+    the test recovers exactly these standard errors.
+
+    ratio of ratios = exp(log_to - log_from), SE(d) = sqrt(se_to^2 + se_from^2), z = d / SE(d).
+    """
+    z = -ndtri((1 - level) / 2)
+
+    def interval(log_ratio, se) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        log_ratio, se = np.asarray(log_ratio, dtype=float), np.asarray(se, dtype=float)
+        return np.exp(log_ratio), np.exp(log_ratio - z * se), np.exp(log_ratio + z * se)
+
+    return ratio_change_test(*interval(log_to, se_to), *interval(log_from, se_from),
+                             level=level)
+
+
 def _change(points: pd.DataFrame, keys: pd.DataFrame, from_year: int | None,
             to_year: int | None, level: float) -> pd.DataFrame:
     """Per trend: ratio of the ``to`` year's ratio to the ``from`` year's (default: the last
@@ -136,17 +154,8 @@ def _change(points: pd.DataFrame, keys: pd.DataFrame, from_year: int | None,
                         on=[*TREND_KEY, "from_year"], how="left")
     end = years.merge(points[cols].rename(columns={"year": "to_year"}),
                       on=[*TREND_KEY, "to_year"], how="left")
-    z = -ndtri((1 - level) / 2)
-
-    def log_interval(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        # The interval handed to the change test is the Woolf / Katz log interval, so the
-        # test recovers exactly the counts' standard error (an exact interval would not be
-        # symmetric on the log scale).
-        centre = np.exp(frame["log_ratio"].to_numpy(dtype=float))
-        se = frame["standard_error"].to_numpy(dtype=float)
-        return centre, centre * np.exp(-z * se), centre * np.exp(z * se)
-
-    change = ratio_change_test(*log_interval(end), *log_interval(start), level=level)
+    change = log_ratio_change(end["log_ratio"], end["standard_error"], start["log_ratio"],
+                              start["standard_error"], level)
     out = years.assign(
         ratio_from=start["ratio"].to_numpy(dtype=float), ratio_to=end["ratio"].to_numpy(
             dtype=float),
