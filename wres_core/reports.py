@@ -117,10 +117,13 @@ STAGE_JSON_NUMBERS = ("white_from", "white_to", "bme_from", "bme_to", "ratio", "
 
 
 def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
-                     peers: dict[tuple[str, str], dict] | None = None) -> dict:
+                     peers: dict[tuple[str, str], dict] | None = None,
+                     trends: dict[tuple[str, str], dict] | None = None) -> dict:
     """The JSON document of one trust and year (see the README's CLI section).
 
-    ``peers`` maps (stage id, comparison) to the stage's peer summary, added as ``peers``.
+    ``peers`` maps (stage id, comparison) to the stage's peer summary, added as ``peers``;
+    ``trends`` maps it to extra keys (``trend``, ``change``, ``slope``, ``targets``: see
+    :func:`stage_trend_json`) merged into the stage's record.
     """
     stages = []
     for row in analysis.stage_table.to_dict("records"):
@@ -130,6 +133,8 @@ def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
         record["significant"] = bool(record["significant"])
         if peers is not None:
             record["peers"] = peers.get((row["stage_id"], row["comparison"]))
+        if trends is not None:
+            record.update(trends.get((row["stage_id"], row["comparison"]), {}))
         stages.append(record)
     representation = [
         _record({**r, "band": str(r["band"])},
@@ -166,6 +171,93 @@ def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
         "has_recruitment": analysis.has_recruitment,
         "data_quality": data_quality or {},
     }
+
+
+# --- trends and targets ------------------------------------------------------------------
+
+
+def _json_number(value: Any, notes: list[str], name: str) -> float | int | None:
+    """A float, int or None for JSON (pandas NA and NaN become None, with a note)."""
+    if value is None or value is pd.NA:
+        notes.append(f"{name} is not defined")
+        return None
+    return _number(value, notes, name)
+
+
+def _json_year(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def stage_trend_json(trends: Any, targets: pd.DataFrame, year_count: int
+                     ) -> dict[tuple[str, int], dict[tuple[str, str], dict]]:
+    """Per (org, year), then per (stage id, comparison): the ``trend``, ``change``, ``slope`` and
+    ``targets`` keys of the stage's JSON record (see the README's CLI section).
+
+    ``trends`` is a :class:`wres_core.trends.StageTrends` of the same stages, ``targets`` the
+    frame of :func:`wres_core.targets.stage_targets`. ``trend`` and ``change`` appear when the
+    files hold two or more years (``year_count``), ``slope`` with three or more; ``targets``
+    always (its years are null without a slope). Built once for every organisation, with
+    plain dictionaries, so that ``--all`` stays fast.
+    """
+    key = ["org_code", "comparison", "stage_id"]
+    per_trend: dict[tuple[str, str, str], dict] = {}
+    if year_count >= 2:
+        # Plain lists, one pass: a groupby over thousands of stages costs seconds.
+        points = trends.points
+        columns = [points[c].tolist() for c in (*key, "year")]
+        values = [[_finite_or_none(v) for v in points[c].to_numpy(dtype=float)]
+                  for c in ("ratio", "ci_low", "ci_high")]
+        for org, comparison, stage, year, ratio, low, high in zip(*columns, *values):
+            per_trend.setdefault((org, comparison, stage), {"trend": []})["trend"].append(
+                {"year": int(year), "ratio": ratio, "ci_low": low, "ci_high": high})
+    for row in trends.summary.to_dict("records"):
+        out = per_trend.setdefault((row["org_code"], row["comparison"], row["stage_id"]), {})
+        out["_years"] = {"year_non_adverse": _json_year(row["year_non_adverse"]),
+                         "year_parity": _json_year(row["year_parity"])}
+        if year_count >= 2:
+            notes: list[str] = []
+            change = {"from_year": int(row["from_year"]), "to_year": int(row["to_year"])}
+            for name, column in (("ratio_of_ratios", "ratio_of_ratios"),
+                                 ("ci_low", "change_low"), ("ci_high", "change_high"),
+                                 ("p_value", "change_p")):
+                change[name] = _json_number(row[column], notes, name)
+            change["verdict"] = row["change_verdict"]
+            change["note"] = "; ".join(filter(None, [row["note"]] + notes)) if notes else ""
+            out["change"] = change
+        if year_count >= 3:
+            notes = []
+            slope = {}
+            for name, column in (("factor_per_year", "factor_per_year"),
+                                 ("ci_low", "factor_low"), ("ci_high", "factor_high"),
+                                 ("p_value", "slope_p")):
+                slope[name] = _json_number(row[column], notes, name)
+            slope["verdict"] = row["slope_verdict"]
+            slope["years_used"] = int(row["n_usable"])
+            slope["note"] = "; ".join(filter(None, [row["note"]] + notes)) if notes else ""
+            out["slope"] = slope
+    documents: dict[tuple[str, int], dict[tuple[str, str], dict]] = {}
+    columns = ["org_code", "year", "comparison", "stage_id", "to_parity", "to_non_adverse",
+               "target_unit", "target_note"]
+    latest = trends.summary.set_index(key)["last_year"].to_dict() if len(trends.summary) else {}
+    for org, year, comparison, stage, parity, non_adverse, unit, note in targets[
+            columns].itertuples(index=False, name=None):
+        extra = per_trend.get((org, comparison, stage), {})
+        record = {k: v for k, v in extra.items() if not k.startswith("_")}
+        years = extra.get("_years", {"year_non_adverse": None, "year_parity": None})
+        if latest.get((org, comparison, stage)) != year:
+            # The pace is measured to the last year of data; from an earlier year's counts
+            # it would mix two years.
+            years = {"year_non_adverse": None, "year_parity": None}
+        record["targets"] = {"to_parity": _finite_or_none(parity),
+                             "to_non_adverse": _finite_or_none(non_adverse), **years,
+                             "unit": unit, "note": note}
+        documents.setdefault((org, int(year)), {})[(stage, comparison)] = record
+    return documents
+
+
+def _finite_or_none(value: Any) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
 
 
 # --- peer comparison ---------------------------------------------------------------------
