@@ -232,13 +232,16 @@ WHAT_IF_COLUMNS = ("stage_id", "comparison", "label", "kind", "ratio", "ci_low",
 def what_if(workforce: pd.DataFrame, recruitment: pd.DataFrame | None, org_code: str,
             year: int, *, moves: Sequence[StaffMove] = (),
             appointment_changes: Sequence[tuple[str, int]] = (),
-            options: AnalysisOptions | None = None) -> WhatIf:
+            options: AnalysisOptions | None = None,
+            actual: TrustAnalysis | None = None) -> WhatIf:
     """Recompute every stage's ratio, interval, test and the bottleneck of one trust and year
     after the changes, with :func:`wres_core.analysis.analyse_trust` on edited clean tables.
 
     Only that trust and year's rows are edited (and analysed, so it takes a fraction of a
     second even on a national file). Ratios are recomputed from the new counts by exactly the
-    same code as the actual ones, so the two sides are comparable.
+    same code as the actual ones, so the two sides are comparable. ``actual`` may pass the
+    trust's analysis already at hand (e.g. sliced from :class:`AllResults`, which equals
+    analysing the trust alone) to save computing it again.
     """
     options = options or AnalysisOptions()
 
@@ -250,7 +253,8 @@ def what_if(workforce: pd.DataFrame, recruitment: pd.DataFrame | None, org_code:
     own_workforce, own_recruitment = mine(workforce), mine(recruitment)
     if own_workforce is None or own_workforce.empty:
         raise ValueError(f"{org_code} has no workforce rows for {year}.")
-    actual = analyse_trust(own_workforce, own_recruitment, org_code, year, options)
+    if actual is None:
+        actual = analyse_trust(own_workforce, own_recruitment, org_code, year, options)
     new_workforce = apply_moves(own_workforce, moves, options.staff_group)
     new_recruitment = own_recruitment
     if appointment_changes:

@@ -318,6 +318,16 @@ def _notes(summary: pd.DataFrame, points: pd.DataFrame) -> list[str]:
     return notes
 
 
+def fitted_line(summary_row: dict | pd.Series) -> pd.DataFrame:
+    """The fitted trend exp(a + b year) of one summary row at each year from its first to its
+    last (empty when there is no slope), for drawing beside the yearly ratios."""
+    if pd.isna(summary_row["slope"]):
+        return pd.DataFrame(columns=["year", "fitted"])
+    years = np.arange(int(summary_row["first_year"]), int(summary_row["last_year"]) + 1)
+    return pd.DataFrame({"year": years, "fitted": np.exp(
+        summary_row["intercept"] + summary_row["slope"] * years)})
+
+
 def peer_median_by_year(stages: pd.DataFrame, codes: tuple[str, ...], stage_id: str,
                         comparison: str) -> pd.DataFrame:
     """The peer group's median ratio (and quartiles, and the number of peers) per year for
