@@ -63,7 +63,7 @@ def test_stage_and_peer_group_choices_render(trends):
     for kind in ("region", "size", "all"):
         trends.selectbox(key="trend_peer_kind").set_value(kind).run()
         assert_ok(trends)
-    caption = " ".join(texts(trends.main.caption))
+    caption = " ".join(texts(trends.main.caption)).replace("\\", "")
     assert "Peer median of all 215 trusts (synthetic, fictional trusts)" in caption
 
 
