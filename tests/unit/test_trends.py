@@ -208,3 +208,37 @@ def test_peer_median_by_year():
     # Ratios A 2.5, B 1.25, C 5 (D is not a peer): median 2.5 in both years.
     assert medians["median"].tolist() == [2.5, 2.5]
     assert medians["n"].tolist() == [3, 3]
+
+
+def test_cli_json_has_trend_change_slope_and_targets(capsys):
+    import json
+
+    from wres_core.cli import main
+
+    sample = Path(__file__).resolve().parents[2] / "sample_data"
+    code = main(["analyse", str(sample / "national_workforce.csv"),
+                 str(sample / "national_recruitment.csv"), "--org", "SYN041", "--json",
+                 "--from-year", "2021", "--to-year", "2023"])
+    assert code == 0
+    document = json.loads(capsys.readouterr().out)
+    stage = next(s for s in document["stages"] if s["id"] == "band:7-8a")
+    trend = {p["year"]: p for p in stage["trend"]}
+    assert sorted(trend) == [2020, 2021, 2022, 2023, 2024]
+    change = stage["change"]
+    assert (change["from_year"], change["to_year"]) == (2021, 2023)
+    assert change["ratio_of_ratios"] == pytest.approx(trend[2023]["ratio"] / trend[2021]["ratio"])
+    assert set(stage["slope"]) >= {"factor_per_year", "ci_low", "ci_high", "p_value"}
+    # 2024 counts 175 of 419 White, 11 of 157 BME (see test_targets): 175*157/(419*1.25) - 11.
+    assert stage["targets"]["to_non_adverse"] == pytest.approx(41.458234, abs=1e-6)
+    assert set(stage["targets"]) >= {"to_parity", "to_non_adverse", "year_non_adverse",
+                                     "year_parity"}
+
+
+def test_cli_refuses_a_change_year_not_in_the_files(capsys):
+    from wres_core.cli import main
+
+    sample = Path(__file__).resolve().parents[2] / "sample_data"
+    code = main(["analyse", str(sample / "national_workforce.csv"), "--org", "SYN041",
+                 "--json", "--from-year", "2012"])
+    assert code == 2
+    assert "--from-year 2012: the files have no such year" in capsys.readouterr().err
