@@ -4,6 +4,7 @@ import streamlit as st
 
 from wres_app.layout import read_text, synthetic_banner
 from wres_app.text import plain
+from wres_core.formatting import format_ratio
 from wres_core.reports import significance_display_table
 from wres_core.trend_charts import forest_chart
 
@@ -41,8 +42,8 @@ significant = stages[stages["significant"] & stages["adverse"]]
 st.subheader("In brief")
 st.markdown(f"{len(significant)} of {len(stages)} stages are adverse (above 1.25) **and** "
             "significant after adjustment"
-            + (": " + "; ".join(plain(f"{label} ({ratio:.2f})" if comparison == "BME"
-                                      else f"{label}, {comparison} ({ratio:.2f})")
+            + (": " + "; ".join(plain(f"{label} ({format_ratio(ratio)})" if comparison == "BME"
+                                      else f"{label}, {comparison} ({format_ratio(ratio)})")
                                 for label, comparison, ratio in zip(
                                     significant["label"], significant["comparison"],
                                     significant["ratio"])) + "." if len(significant) else "."))

@@ -63,6 +63,8 @@ if bottleneck is not None and bottleneck.stage_id and bottleneck.stage_id.starts
     low, high = bottleneck.stage_id.removeprefix("band:").split("-")
     lookup = {b.lower(): i for i, b in enumerate(bands)}
     from_default, to_default = lookup.get(low, from_default), lookup.get(high, to_default)
+if len(bands) < 2:
+    bands = list(AFC_BANDS)  # a recruitment-only trust: moves would find no staff, and say so
 inputs = st.columns([2, 1, 1, 1])
 group = inputs[0].selectbox("Staff to move", groups, format_func=lambda g: group_names.get(g, g),
                             key="whatif_group")
@@ -133,7 +135,7 @@ except ValueError as error:
     st.warning(str(error))
     st.stop()
 st.markdown(f"In the spirit of NHS England's Model Employer ambition: the ethnic minority "
-            f"share of bands {band_label(upper[0])} to {band_label(upper[-1])} reaching the "
+            f"share of {band_label(upper[0])} to {band_label(upper[-1])} reaching the "
             f"trust's overall share, **{trajectory.target_share:.1%}**, by "
             f"{trajectory.target_year}, in equal steps each year.")
 if trajectory.note:

@@ -55,6 +55,10 @@ to_year = choose[1].selectbox("to", to_choices, index=len(to_choices) - 1, key="
 own = results.stages[results.stages["org_code"] == selection.org_code]
 trends = stage_trends(own, level=options.level, from_year=from_year, to_year=to_year)
 summary = trends.summary
+if summary.empty:
+    st.warning("No stage could be computed for this trust: the data need White and ethnic "
+               "minority staff in at least two bands, or recruitment counts.")
+    st.stop()
 
 st.subheader("Verdict per stage")
 improving = summary[summary["verdict"] == IMPROVING]

@@ -11,12 +11,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from wres_core.analysis import TrustAnalysis
 from wres_core.bands import band_label
 from wres_core.formatting import format_interval, format_p_value, format_ratio, format_share
-from wres_core.options import ADJUSTMENT_LABELS
+from wres_core.options import ADJUSTMENT_LABELS, NON_ADVERSE_HIGH
 
 COUNT_COLUMNS = ("white_from", "white_to", "bme_from", "bme_to")
 SUPPRESSION_MAX = 7
@@ -284,16 +285,21 @@ PACE_HEADINGS = {
 
 def pace_display_table(summary: pd.DataFrame) -> pd.DataFrame:
     """Per stage: the year the fitted trend reaches 1.25 and 1.0 at the current pace, with
-    the range from the slope's interval ("not at this pace" when flat or worsening)."""
+    the range from the slope's interval ("not at this pace" when flat or worsening; "already
+    there" when the latest ratio is at or below the target)."""
     out = summary.sort_values(["comparison", "order"], kind="stable").copy()
+    out["latest_ratio_value"] = out["latest_ratio"].astype(float)
     out["latest_ratio"] = [format_ratio(v) for v in out["latest_ratio"]]
     out["factor"] = [f"x{format_ratio(v)}" if not pd.isna(v) else "-"
                      for v in out["factor_per_year"]]
-    for name in ("non_adverse", "parity"):
-        out[name] = [_year_text(v) for v in out[f"year_{name}"]]
-        out[f"{name}_range"] = [
+    for name, target in (("non_adverse", NON_ADVERSE_HIGH), ("parity", 1.0)):
+        # A stage already at or below the target in its latest year needs no pace.
+        met = out["latest_ratio_value"] <= target
+        out[name] = np.where(met, "already there",
+                             [_year_text(v) for v in out[f"year_{name}"]])
+        out[f"{name}_range"] = np.where(met, "-", [
             f"{_year_text(a)} to {_year_text(b)}" if not pd.isna(a) else "-"
-            for a, b in zip(out[f"year_{name}_earliest"], out[f"year_{name}_latest"])]
+            for a, b in zip(out[f"year_{name}_earliest"], out[f"year_{name}_latest"])])
     return out[list(PACE_HEADINGS)].rename(columns=PACE_HEADINGS)
 
 
