@@ -20,13 +20,20 @@ import pandas as pd
 from wres_core.analysis import AllResults, TrustAnalysis, analyse_dataset
 from wres_core.bands import AFC_BANDS, TierDefinition
 from wres_core.errors import IngestError
-from wres_core.formatting import format_interval, format_p_value, format_ratio, format_share
+from wres_core.formatting import (
+    format_interval,
+    format_p_value,
+    format_ratio,
+    format_share,
+    format_year,
+)
 from wres_core.ingest import Dataset, load_dataset
 from wres_core.options import ADJUSTMENTS, CI_METHODS, AnalysisOptions
 from wres_core.peers import PeerUniverse, peer_comparison, peer_group
 from wres_core.reports import (
     EXPORT_COLUMNS,
     analysis_to_json,
+    headline_figures,
     stage_trend_json,
     suppress_small_counts,
 )
@@ -56,7 +63,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="CSV or Excel files (workforce and/or recruitment)")
     analyse.add_argument("--org", metavar="CODE", help="organisation code to analyse")
     analyse.add_argument("--all", action="store_true", help="analyse every organisation")
-    analyse.add_argument("--year", type=int, help="snapshot year (default: the latest)")
+    analyse.add_argument("--year", type=int,
+                         help="snapshot year (default: the latest); also the year of any file "
+                              "that holds none")
     analyse.add_argument("--from-year", type=int, metavar="YEAR",
                          help="first year of each stage's change in --json (default: the "
                               "stage's first year with data)")
@@ -206,7 +215,7 @@ def _finite(value: float | None) -> float | None:
 
 def _text_report(analysis: TrustAnalysis, dataset: Dataset) -> str:
     org = analysis.org
-    lines = [f"{org.name} ({org.code}), {org.region}, {org.type}: {analysis.year}",
+    lines = [f"{org.name} ({org.code}), {org.region}, {org.type}: {format_year(analysis.year)}",
              f"Options: {analysis.options.groups} groups, {analysis.options.ci_method} "
              f"intervals at {analysis.options.level_percent}, {analysis.options.adjust} "
              f"adjustment, tiers {analysis.options.tiers.describe()}", ""]
@@ -228,7 +237,12 @@ def _text_report(analysis: TrustAnalysis, dataset: Dataset) -> str:
                      f"{' *' if stage.significant else ''}")
     lines += ["", "* significant after adjustment", ""]
     for bottleneck in analysis.bottlenecks:
-        lines.append(bottleneck.sentence)
+        if analysis.options.groups == "detailed":
+            lines.append(f"{bottleneck.comparison} staff against White staff:")
+        ratios = [f"{f.label} {f.value} ({f.detail})"
+                  for f in headline_figures(analysis, bottleneck.comparison)
+                  if f.kind == "ratio"]
+        lines += [bottleneck.headline, *ratios, bottleneck.detail, ""]
     excluded = sum(r.rows_excluded for r in dataset.reports)
     if excluded:
         lines += ["", f"Data quality: {excluded:,} rows left out across the files "
@@ -241,7 +255,8 @@ def analyse_command(args: argparse.Namespace) -> int:
     missing = [str(f) for f in args.files if not f.exists()]
     if missing:
         raise CliError(f"File not found: {', '.join(missing)}.")
-    dataset = load_dataset(args.files)
+    # --year is also the year of any file that holds none (never today's year silently).
+    dataset = load_dataset(args.files, default_year=args.year)
     results = analyse_dataset(dataset.workforce, dataset.recruitment, options)
     codes = _choose_orgs(results, args)
     analyses = []
