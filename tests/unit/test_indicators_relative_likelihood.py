@@ -75,3 +75,19 @@ def test_two_year_rolling_sums_counts_of_both_years():
 def test_unknown_indicator_is_refused():
     with pytest.raises(ValueError, match="Unknown indicator"):
         relative_likelihoods(counts([("T", 2024, "indicator:2", 1, 10, 1, 10)]))
+
+
+def test_peer_position_ranks_and_flags_an_outlier():
+    from wres_core.indicators.relative_likelihood import peer_position
+
+    # 19 trusts at parity (10 of 1,000 in each group) and one with 40 of 1,000 BME staff
+    # entering disciplinary against 10 of 1,000 White: ratio 4, far outside the funnel.
+    rows = [(f"P{i:02d}", 2024, "indicator:3", 10, 1000, 10, 1000) for i in range(19)]
+    rows.append(("OUT", 2024, "indicator:3", 10, 1000, 40, 1000))
+    results = relative_likelihoods(counts(rows))
+    position = peer_position(results, "OUT")
+    assert position["n"] == 20 and position["rank"] == 1
+    assert position["median"] == pytest.approx(1.0)
+    assert position["verdict"] == "significantly higher"
+    assert peer_position(results, "P01")["verdict"] == "similar"
+    assert peer_position(results.head(5), "P01") is None  # too few trusts

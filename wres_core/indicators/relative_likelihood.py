@@ -21,9 +21,13 @@ import numpy as np
 import pandas as pd
 
 from wres_core.formatting import format_interval, format_p, format_ratio, format_share
+from wres_core.funnel import funnel_limits
 from wres_core.options import NON_ADVERSE_HIGH, NON_ADVERSE_LOW
 from wres_core.ratios import range_verdict
-from wres_core.statistics import disparity_statistics
+from wres_core.statistics import disparity_statistics, log_ratio_standard_error
+
+#: Fewer trusts than this in a year: no peer comparison (a funnel needs a crowd).
+MIN_PEERS = 10
 
 #: The two relative-likelihood indicators: id -> (label, event words, group in numerator).
 EVENT_INDICATORS = {
@@ -166,3 +170,38 @@ def event_sentence(row, level: float = 0.95) -> str:
         f" (p {format_p(row.p_value)})"
     return (f"{first} staff were {format_ratio(row.ratio)} times as likely as {second} staff "
             f"{doing}{window} ({rates}; {interval}): {word}, and {chance}.")
+
+
+def peer_position(results: pd.DataFrame, org_code: str) -> dict | None:
+    """Where one trust's indicator sits among all trusts of ``results`` (one indicator, year).
+
+    ``results`` is :func:`relative_likelihoods` output for every trust of one year. Gives the
+    number of trusts, their median ratio, the trust's rank (1 = most adverse) and a funnel
+    verdict as for the ladder's stages (:func:`wres_core.funnel.funnel_limits` on the log
+    ratio with Katz standard errors, overdispersion-adjusted 95% limits: "significantly
+    higher", "similar" or "significantly lower" than the peers). None with fewer than
+    ``MIN_PEERS`` trusts or when the trust is not among them.
+    """
+    results = results.reset_index(drop=True)
+    mine = np.flatnonzero((results["org_code"] == org_code).to_numpy())
+    if len(results) < MIN_PEERS or not len(mine):
+        return None
+    bme_first = (results["indicator"] == "indicator:3").to_numpy()
+    cols = {c: results[c].to_numpy(np.int64) for c in ("white_events", "white_headcount",
+                                                       "bme_events", "bme_headcount")}
+    top_to = np.where(bme_first, cols["bme_events"], cols["white_events"])
+    top_from = np.where(bme_first, cols["bme_headcount"], cols["white_headcount"])
+    bottom_to = np.where(bme_first, cols["white_events"], cols["bme_events"])
+    bottom_from = np.where(bme_first, cols["white_headcount"], cols["bme_headcount"])
+    se = log_ratio_standard_error("risk", top_to, top_from, bottom_to, bottom_from)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_ratio = np.log(results["ratio"].to_numpy(float))
+    funnel = funnel_limits(log_ratio, se)
+    verdict = str(funnel.verdicts()[mine[0]]) if funnel.assessable else "not assessable"
+    ratios = results["ratio"].to_numpy(float)
+    finite = ratios[np.isfinite(ratios)]
+    own = ratios[mine[0]]
+    rank = int((finite > own).sum() + 1) if np.isfinite(own) else None
+    return {"n": len(results), "median": float(np.median(finite)) if len(finite)
+            else float("nan"), "rank": rank, "target": float(funnel.target_ratio),
+            "verdict": verdict}

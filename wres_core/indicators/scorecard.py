@@ -30,6 +30,7 @@ from wres_core.indicators.pay_gap import PayGapResult, afc_implied_staff, gap_ve
 from wres_core.indicators.relative_likelihood import (
     CENSUS_NOTE,
     EVENT_INDICATORS,
+    peer_position,
     relative_likelihoods,
 )
 from wres_core.indicators.survey import SAMPLE_NOTE, SURVEY_INDICATORS, survey_indicators
@@ -213,14 +214,38 @@ def _event_items(events: pd.DataFrame | None, heads: pd.DataFrame, org_code: str
                   for name in ("white_events", "white_headcount", "bme_events",
                                "bme_headcount", "white_rate", "bme_rate", "ci_method", "test",
                                "significant", "verdict", "rolling", "years_used")}
+        peers = _event_peers(events, indicator, code=org_code, year=year, level=level,
+                             rolling=rolling)
+        fields["peers"] = peers
+        sentence = str(row["sentence"])
+        if peers is not None:
+            sentence += (f" Against the {peers['n']} trusts in the files (median "
+                         f"{format_ratio(peers['median'])}) it ranks {peers['rank']} (1 = most "
+                         f"adverse); on a funnel plot it is {peers['verdict']}"
+                         + (" to its peers." if peers["verdict"] == "similar"
+                            else " than its peers." if peers["verdict"].startswith(
+                                ("significantly", "strongly")) else "."))
         items.append(ScorecardItem(
             indicator, INDICATOR_LABELS[indicator][0], "ratio", float(row["ratio"]),
             float(row["ci_low"]), float(row["ci_high"]), float(row["p_value"]),
             str(row["verdict"]), bool(row["adverse"]), format_ratio(row["ratio"]),
-            format_interval(row["ci_low"], row["ci_high"]), str(row["sentence"]),
+            format_interval(row["ci_low"], row["ci_high"]), sentence,
             _trend(float(row["ratio"]), before, ratio=True), before, fields,
             " ".join(filter(None, [str(row["note"]), *notes]))))
     return items
+
+
+def _event_peers(events: pd.DataFrame, indicator: str, *, code: str, year: int, level: float,
+                 rolling: bool) -> dict | None:
+    """The trust's indicator among every trust of the events table with headcounts."""
+    rows = events[(events["indicator"] == indicator) & (events["org_code"] != "")]
+    rows = rows.dropna(subset=["white_headcount", "bme_headcount"])
+    rows = rows[rows["year"].isin([year, year - 1] if rolling else [year])]
+    if rows["org_code"].nunique() < 2:
+        return None
+    rows = rows.astype({"white_headcount": "int64", "bme_headcount": "int64"})
+    everyone = relative_likelihoods(rows, level=level, rolling=rolling)
+    return peer_position(everyone[everyone["year"] == year], code)
 
 
 def _points(value: float) -> str:
