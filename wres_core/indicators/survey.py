@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import ndtr
 
 from wres_core.formatting import format_p
 from wres_core.statistics import wilson_interval
@@ -111,7 +111,8 @@ def two_proportion_p(x1, n1, x2, n2) -> np.ndarray:
         pooled = (x1 + x2) / (n1 + n2)
         se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
         z = (x1 / n1 - x2 / n2) / se
-    return np.where(se > 0, 2 * stats.norm.sf(np.abs(z)), np.nan)
+    # ndtr (the normal CDF) rather than scipy.stats: the CLI starts without scipy.stats.
+    return np.where(se > 0, 2 * ndtr(-np.abs(z)), np.nan)
 
 
 SURVEY_COLUMNS = ("org_code", "year", "indicator", "label", "bme_percent", "white_percent",
