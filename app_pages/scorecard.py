@@ -98,13 +98,14 @@ st.toggle("Indicators 3 and 4 as two-year rolling figures", key="scorecard_rolli
 # --- the detail ------------------------------------------------------------------------------
 st.subheader("In plain English")
 for item in card.items:
-    text = f"**{item.number}. {plain(item.label)}.** {plain(item.sentence)}"
+    sentence = item.sentence.removeprefix(f"{item.label}: ")
+    text = f"**{item.number}. {plain(item.label)}.** {plain(sentence[:1].upper() + sentence[1:])}"
     if item.kind == "missing":
         st.markdown(f"*{item.number}. {plain(item.label)}:* {plain(item.note)}")
     else:
         st.markdown(text)
 st.page_link("app_pages/funnel.py", label="Indicators 1 and 2 in detail: the progression "
-             "funnel", icon="🪜")
+             "funnel", icon=":material/stacked_bar_chart:")
 
 with st.expander("How to read these figures"):
     notes = sorted({item.note for item in card.items if item.note and item.kind != "missing"})

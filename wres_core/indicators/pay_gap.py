@@ -316,10 +316,15 @@ def _with_sentence(result: PayGapResult) -> PayGapResult:
             + f" and {format_share(result.within_bands)} arises within bands.")
     if result.bottleneck is not None:
         effect = result.bottleneck
-        text += (f" If the bottleneck step ({effect.label}) had a ratio of "
-                 f"{TARGET_RATIO:.2f}, the mean gap would be about "
-                 f"{format_share(effect.gap_after)} instead of {format_share(result.mean_gap)}"
-                 f" (a fall of {effect.fall * 100:.1f} percentage points).")
+        if abs(effect.fall) < 0.0005:
+            text += (f" If the bottleneck step ({effect.label}) had a ratio of "
+                     f"{TARGET_RATIO:.2f}, the mean gap would hardly change.")
+        else:
+            text += (f" If the bottleneck step ({effect.label}) had a ratio of "
+                     f"{TARGET_RATIO:.2f}, the mean gap would be about "
+                     f"{format_share(effect.gap_after, 2)} instead of "
+                     f"{format_share(result.mean_gap, 2)} (a fall of "
+                     f"{effect.fall * 100:.1f} percentage points).")
     return replace(result, sentence=text)
 
 
