@@ -67,8 +67,8 @@ st.dataframe(styled, hide_index=True, width="stretch", row_height=34,
                                 help="Change on the year before, when it is loaded: up (red) "
                                      "is worse for ethnic minority staff.")})
 st.caption("Figures: ratios (1-4); BME % vs White % (5-8); points (9); the pay gap as a share "
-           "of White hourly pay (above 0: BME staff paid less). Hover a figure for its "
-           "sentence.")
+           "of White hourly pay (above 0: BME staff paid less). Each is said in words "
+           "below.")
 
 st.markdown(INTRO)
 if not selection.synthetic:
