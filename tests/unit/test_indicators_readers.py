@@ -101,3 +101,19 @@ def test_a_file_with_no_scorecard_columns_says_what_to_do():
 def test_survey_without_respondents_is_refused_with_a_reason():
     with pytest.raises(IngestError, match="respondents"):
         read("Indicator,Ethnicity,Percent\n7,BME,49\n7,White,59\n")
+
+
+def test_only_ingest_errors_escape(monkeypatch):
+    import wres_core.indicators.readers as readers
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(readers, "_text_frame", broken)
+    with pytest.raises(IngestError, match="unexpected error.*boom"):
+        read("Ethnicity,Headcount,Disciplinary\nWhite,10,1\n")
+
+
+def test_not_a_table_is_refused_by_ingest_rules():
+    with pytest.raises(IngestError, match="PDF"):
+        read_indicator_file(b"%PDF-1.4 binary", name="report.pdf")

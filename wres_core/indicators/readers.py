@@ -33,6 +33,7 @@ import pandas as pd
 from wres_core.bands import normalise_band
 from wres_core.errors import IngestError
 from wres_core.ethnicity import match_ethnicity
+from wres_core.ingest.api import out_of_memory
 from wres_core.ingest.source import open_table, source_name
 from wres_core.ingest.values import header_key, parse_year, split_org
 
@@ -470,9 +471,26 @@ def read_indicator_file(source, *, name: str | None = None, sheet: str | None = 
 
     ``default_year`` is used when the file has no year column (the CLI passes the analysis
     year; a missing year otherwise gives ``year = -1``, "not stated"). Raises
-    :class:`IngestError` when the file is not a table, or holds none of the scorecard kinds.
+    :class:`IngestError`, and nothing else, when the file is not a table, breaks ingest's
+    reading limits, or holds none of the scorecard kinds.
     """
     label = source_name(source, name)
+    try:
+        return _read_indicator_file(source, label, sheet, default_year)
+    except IngestError:
+        raise
+    except MemoryError as exc:
+        raise out_of_memory(label) from exc
+    except Exception as exc:  # last resort, as ingest's read_table: only IngestError escapes
+        raise IngestError(label, "An unexpected error stopped the file being read "
+                          f"({type(exc).__name__}: {exc}).",
+                          "a scorecard table as in docs/data-formats.md.",
+                          "Check the file against docs/data-formats.md; if it looks right, "
+                          "report this with the file.") from exc
+
+
+def _read_indicator_file(source, label: str, sheet: str | None,
+                         default_year: int | None) -> IndicatorFile:
     raw = open_table(source, label, sheet)
     kinds = detect_kinds(raw.headers)
     if not kinds:
