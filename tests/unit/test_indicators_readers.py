@@ -110,7 +110,7 @@ def test_only_ingest_errors_escape(monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(readers, "_text_frame", broken)
-    with pytest.raises(IngestError, match="unexpected error.*boom"):
+    with pytest.raises(IngestError, match=r"unexpected error.*boom"):
         read("Ethnicity,Headcount,Disciplinary\nWhite,10,1\n")
 
 
