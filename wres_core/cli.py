@@ -20,7 +20,13 @@ import pandas as pd
 from wres_core.analysis import AllResults, TrustAnalysis, analyse_dataset
 from wres_core.bands import AFC_BANDS, TierDefinition
 from wres_core.errors import IngestError
-from wres_core.formatting import format_interval, format_p_value, format_ratio, format_share
+from wres_core.formatting import (
+    format_interval,
+    format_p_value,
+    format_ratio,
+    format_share,
+    format_year,
+)
 from wres_core.indicators import (
     build_scorecard,
     indicator_record,
@@ -65,7 +71,9 @@ def _parser() -> argparse.ArgumentParser:
                               "pay files")
     analyse.add_argument("--org", metavar="CODE", help="organisation code to analyse")
     analyse.add_argument("--all", action="store_true", help="analyse every organisation")
-    analyse.add_argument("--year", type=int, help="snapshot year (default: the latest)")
+    analyse.add_argument("--year", type=int,
+                         help="snapshot year (default: the latest); also the year of any file "
+                              "that holds none")
     analyse.add_argument("--ci-method", choices=CI_METHODS, default="auto",
                          help="interval method (default auto: exact for small counts)")
     analyse.add_argument("--level", type=float, default=0.95,
@@ -213,7 +221,7 @@ def _finite(value: float | None) -> float | None:
 
 def _text_report(analysis: TrustAnalysis, dataset: Dataset) -> str:
     org = analysis.org
-    lines = [f"{org.name} ({org.code}), {org.region}, {org.type}: {analysis.year}",
+    lines = [f"{org.name} ({org.code}), {org.region}, {org.type}: {format_year(analysis.year)}",
              f"Options: {analysis.options.groups} groups, {analysis.options.ci_method} "
              f"intervals at {analysis.options.level_percent}, {analysis.options.adjust} "
              f"adjustment, tiers {analysis.options.tiers.describe()}", ""]
@@ -241,6 +249,9 @@ def _text_report(analysis: TrustAnalysis, dataset: Dataset) -> str:
                   for f in headline_figures(analysis, bottleneck.comparison)
                   if f.kind == "ratio"]
         lines += [bottleneck.headline, *ratios, bottleneck.detail, ""]
+    for report in dataset.reports:
+        for header, why in report.ignored_columns:
+            lines.append(f"{report.source}: column '{header}' not read ({why}).")
     excluded = sum(r.rows_excluded for r in dataset.reports)
     if excluded:
         lines += ["", f"Data quality: {excluded:,} rows left out across the files "
@@ -253,8 +264,9 @@ def analyse_command(args: argparse.Namespace) -> int:
     missing = [str(f) for f in args.files if not f.exists()]
     if missing:
         raise CliError(f"File not found: {', '.join(missing)}.")
-    ladder_files, scorecard_files = _split_files(args.files)
-    dataset = load_dataset(ladder_files)
+    ladder_files, scorecard_files = _split_files(args.files, args.year)
+    # --year is also the year of any file that holds none (never today's year silently).
+    dataset = load_dataset(ladder_files, default_year=args.year)
     results = analyse_dataset(dataset.workforce, dataset.recruitment, options)
     codes = _choose_orgs(results, args)
     analyses = []
@@ -309,7 +321,8 @@ def analyse_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _split_files(files: Sequence[Path]) -> tuple[list[Path], list[IndicatorFile]]:
+def _split_files(files: Sequence[Path], year: int | None = None
+                 ) -> tuple[list[Path], list[IndicatorFile]]:
     """Ladder files (workforce, recruitment) and the scorecard's files, read once each.
 
     A staff-level file with pay is both: its staff are the workforce and its pay the gap.
@@ -319,7 +332,7 @@ def _split_files(files: Sequence[Path]) -> tuple[list[Path], list[IndicatorFile]
     for path in files:
         kinds = peek_kinds(path)
         if kinds:
-            scorecard.append(read_indicator_file(path))
+            scorecard.append(read_indicator_file(path, default_year=year))
         if not kinds or kinds == ("pay",):
             ladder.append(path)
     if not ladder:
