@@ -33,8 +33,9 @@ if results is None or selection.org_code is None or selection.year is None:
     st.stop()
 
 org = results.org_info(selection.org_code)
-st.subheader(f"WRES scorecard: {plain(org.name)}, {selection.year}")
-st.caption(f"{plain(org.code)} · {plain(org.region)} · {plain(org.type)} · "
+# A one-line title (h1, as on every page) so that the whole table fits a 1280x720 projector.
+st.title(f"WRES scorecard {selection.year}")
+st.caption(f"**{plain(org.name)}** · {plain(org.code)} · {plain(org.region)} · {plain(org.type)} · "
            f"{selection.options.level_percent} intervals · ratios above 1 and red verdicts "
            "are adverse to ethnic minority staff")
 

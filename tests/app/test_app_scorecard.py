@@ -42,7 +42,8 @@ def scorecard(app):
 def test_page_shows_nine_indicators_and_the_pay_gap(scorecard):
     table = scorecard_table(scorecard)
     assert list(table.index) == [*map(str, range(1, 10)), "Pay"]
-    assert texts(scorecard.main.subheader)[0].startswith("WRES scorecard: ")
+    assert texts(scorecard.main.title)[0] == f"WRES scorecard {YEAR}"
+    assert any("Abbot" in t for t in texts(scorecard.main.caption))
     assert any("Synthetic sample data" in t for t in texts(scorecard.main.info))
     assert table.loc["3", "Figure"] == f"{disciplinary_ratio(YEAR):.2f}"
     # Every available indicator has an interval and a verdict.
