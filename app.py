@@ -31,6 +31,7 @@ PAGES = [
     st.Page("app_pages/significance.py", title="Significance", icon=":material/query_stats:"),
     st.Page("app_pages/trends.py", title="Trends", icon=":material/trending_up:"),
     st.Page("app_pages/targets.py", title="Targets", icon=":material/flag:"),
+    st.Page("app_pages/scorecard.py", title="Scorecard and pay gap", icon=":material/checklist:"),
     DATA_PAGE,
     METHOD_PAGE,
     ABOUT_PAGE,

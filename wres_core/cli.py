@@ -27,6 +27,15 @@ from wres_core.formatting import (
     format_share,
     format_year,
 )
+from wres_core.indicators import (
+    build_scorecard,
+    indicator_record,
+    pay_gap_record,
+    peek_kinds,
+    read_indicator_file,
+    scorecard_text,
+)
+from wres_core.indicators.readers import IndicatorFile
 from wres_core.ingest import Dataset, load_dataset
 from wres_core.options import ADJUSTMENTS, CI_METHODS, AnalysisOptions
 from wres_core.peers import PeerUniverse, peer_comparison, peer_group
@@ -60,7 +69,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Analyse one organisation (--org), every organisation (--all) or the only "
                     "one in the files. Workforce and recruitment files can be passed together.")
     analyse.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                         help="CSV or Excel files (workforce and/or recruitment)")
+                         help="CSV or Excel files: workforce and/or recruitment, and the "
+                              "scorecard's disciplinary, training, staff survey, board and "
+                              "pay files")
     analyse.add_argument("--org", metavar="CODE", help="organisation code to analyse")
     analyse.add_argument("--all", action="store_true", help="analyse every organisation")
     analyse.add_argument("--year", type=int,
@@ -83,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="p-value adjustment across a trust's stages (default holm)")
     analyse.add_argument("--tiers", metavar="MIDDLE,UPPER", default="6,8a",
                          help="first band of the middle and upper tiers (default 6,8a)")
+    analyse.add_argument("--rolling", action="store_true",
+                         help="indicators 3 and 4 as two-year rolling figures (each year's "
+                              "counts summed with the previous year's)")
     analyse.add_argument("--haldane", action="store_true",
                          help="show +0.5-corrected ratios for stages with a zero count")
     output = analyse.add_mutually_exclusive_group()
@@ -258,8 +272,9 @@ def analyse_command(args: argparse.Namespace) -> int:
     missing = [str(f) for f in args.files if not f.exists()]
     if missing:
         raise CliError(f"File not found: {', '.join(missing)}.")
+    ladder_files, scorecard_files = _split_files(args.files, args.year)
     # --year is also the year of any file that holds none (never today's year silently).
-    dataset = load_dataset(args.files, default_year=args.year)
+    dataset = load_dataset(ladder_files, default_year=args.year)
     results = analyse_dataset(dataset.workforce, dataset.recruitment, options)
     codes = _choose_orgs(results, args)
     analyses = []
@@ -280,9 +295,14 @@ def analyse_command(args: argparse.Namespace) -> int:
             peers = (_peer_summaries(results, analysis, args.peers, args.k) if args.peers
                      else None)
             quality = _data_quality(dataset, analysis.org.code, analysis.year)
-            documents.append(analysis_to_json(
+            document = analysis_to_json(
                 analysis, quality, peers=peers,
-                trends=trends.get((analysis.org.code, analysis.year), {})))
+                trends=trends.get((analysis.org.code, analysis.year), {}))
+            scorecard = _scorecard(results, analysis, dataset, scorecard_files, args)
+            document["indicators"] = [indicator_record(i) for i in scorecard.items]
+            document["pay_gap"] = pay_gap_record(scorecard.pay_gap)
+            document["data_quality"]["scorecard_files"] = _scorecard_quality(scorecard_files)
+            documents.append(document)
         document = {"orgs": documents} if args.all else documents[0]
         # Built whole before printing, so a failure never leaves half a document.
         sys.stdout.write(json.dumps(document, indent=1, allow_nan=False) + "\n")
@@ -302,6 +322,8 @@ def analyse_command(args: argparse.Namespace) -> int:
         reports = []
         for analysis in analyses:
             text = _text_report(analysis, dataset)
+            text += "\n\n" + scorecard_text(_scorecard(results, analysis, dataset,
+                                                       scorecard_files, args))
             if args.peers:
                 text += "\n" + _peer_text(_peer_summaries(results, analysis, args.peers,
                                                           args.k))
@@ -329,6 +351,51 @@ def _trend_records(results: AllResults, analyses: list[TrustAnalysis],
     except ValueError as error:
         raise CliError(str(error)) from error
     return stage_trend_json(trends, stage_targets(stages), len(results.years))
+
+
+def _split_files(files: Sequence[Path], year: int | None = None
+                 ) -> tuple[list[Path], list[IndicatorFile]]:
+    """Ladder files (workforce, recruitment) and the scorecard's files, read once each.
+
+    A staff-level file with pay is both: its staff are the workforce and its pay the gap.
+    """
+    ladder: list[Path] = []
+    scorecard: list[IndicatorFile] = []
+    for path in files:
+        kinds = peek_kinds(path)
+        if kinds:
+            scorecard.append(read_indicator_file(path, default_year=year))
+        if not kinds or kinds == ("pay",):
+            ladder.append(path)
+    if not ladder:
+        raise CliError("Only scorecard files were given: add a workforce file (its headcounts "
+                       "give the ladder, indicator 1 and the denominators).")
+    return ladder, scorecard
+
+
+def _table(files: Sequence[IndicatorFile], name: str) -> pd.DataFrame | None:
+    frames = [getattr(f, name) for f in files if getattr(f, name) is not None]
+    return pd.concat(frames, ignore_index=True) if frames else None
+
+
+def _scorecard(results: AllResults, analysis: TrustAnalysis, dataset: Dataset,
+               files: Sequence[IndicatorFile], args: argparse.Namespace):
+    previous = None
+    if analysis.year - 1 in results.years_for(analysis.org.code):
+        previous = results.trust(analysis.org.code, analysis.year - 1)
+    pay = _table(files, "pay")
+    # An estimated gap for every trust of a national file would take minutes: with --all,
+    # only a pay file gives a pay gap.
+    return build_scorecard(analysis, dataset.workforce, events=_table(files, "events"),
+                           survey=_table(files, "survey"), board=_table(files, "board"),
+                           pay=pay, previous=previous, rolling=args.rolling,
+                           with_pay_gap=pay is not None or not args.all)
+
+
+def _scorecard_quality(files: Sequence[IndicatorFile]) -> list[dict]:
+    return [{"file": f.source, "kinds": list(f.kinds), "rows_read": f.rows_read,
+             "rows_excluded": len(f.excluded), "excluded_by_reason": f.excluded_by_reason(),
+             "notes": list(f.notes)} for f in files]
 
 
 PEER_CSV_FIELDS = ("n", "median", "q1", "q3", "rank", "percentile", "pooled", "target",
