@@ -28,6 +28,8 @@ SYNTHETIC_PEERS = ("**These peers are synthetic.** Your trust is being compared 
                    "page to learn how the comparison works, not to judge your trust. Upload a "
                    "national file (with at least {n} organisations) on the Data page for a real "
                    "comparison.")
+X_AXIS_LABELS = {"precision": "How sure (precision)",
+                 "headcount": "Ethnic minority headcount"}
 
 selection = st.session_state["selection"]
 synthetic_banner(selection.synthetic)
@@ -104,14 +106,19 @@ stage_choices = list(dict.fromkeys(zip(table["stage_id"], table["comparison"])))
 labels = {(r["stage_id"], r["comparison"]): (r["label"] if r["comparison"] == "BME"
                                             else f"{r['label']} ({r['comparison']})")
           for r in table.to_dict("records")}
-default = default_funnel_stage(table)
+# The selected stage lives in session state, set on every run, never through ``index=``: a
+# default index that changes with the peer group changed what the browser showed but not the
+# value Python kept, so the box named one stage while the chart drew another. Setting it
+# each run also tells the browser the value explicitly. A stage that the new peer group does
+# not have falls back to the default.
+current_stage = st.session_state.get("peer_stage")
+st.session_state["peer_stage"] = (current_stage if current_stage in stage_choices
+                                  else default_funnel_stage(table))
 plot_columns = st.columns([3, 1])
-chosen = plot_columns[0].selectbox("Stage", stage_choices, index=stage_choices.index(default),
-                                   format_func=labels.get, key="peer_stage")
-x_axis = plot_columns[1].radio("Horizontal axis", ["precision", "headcount"],
-                               format_func={"precision": "Precision",
-                                            "headcount": "Ethnic minority headcount"}.get,
-                               key="peer_x_axis")
+chosen = plot_columns[0].selectbox("Stage", stage_choices, format_func=labels.get,
+                                   key="peer_stage")
+x_axis = plot_columns[1].radio("Horizontal axis", list(X_AXIS_LABELS),
+                               format_func=X_AXIS_LABELS.get, key="peer_x_axis")
 points, curves, funnel = peer_funnel_data(universe, group, chosen[0], chosen[1],
                                           adjust_overdispersion=adjusted, x_axis=x_axis)
 row = table[(table["stage_id"] == chosen[0]) & (table["comparison"] == chosen[1])].iloc[0]
@@ -119,7 +126,7 @@ st.altair_chart(peer_funnel_chart(points, curves, stage_label=labels[chosen],
                                   target=funnel.target_ratio, x_axis=x_axis,
                                   synthetic=universe.synthetic, large=selection.large,
                                   level=selection.options.level),
-                width="content")
+                width="stretch")
 left_out = int((~points["included"]).sum())
 st.caption(plain(row["sentence"]) + (
     f" {left_out} peer(s) with a zero count cannot be placed on the plot." if left_out else ""))
@@ -127,7 +134,7 @@ st.caption(plain(row["sentence"]) + (
 st.subheader("Every stage against peers")
 strip_rows = peer_stage_table(universe, group, chosen[1])
 st.altair_chart(peer_strip_chart(strip_rows, synthetic=universe.synthetic,
-                                 large=selection.large), width="content")
+                                 large=selection.large), width="stretch")
 st.caption("Each faint tick is a peer trust, the black tick the peer median, the diamond "
            "this trust. The shaded band is the non-adverse range 0.80-1.25.")
 
