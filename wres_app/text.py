@@ -7,6 +7,8 @@ so that such text shows exactly as written.
 
 import re
 
+from wres_core.schema import DEFAULT_ORG_TYPE, DEFAULT_REGION
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -27,3 +29,14 @@ def summary_markdown(lines: list[str]) -> str:
         else:
             items.append(f"- {plain(line)}")
     return "\n".join(items)
+
+
+# What a file left blank, as ingest fills it in (schema defaults), and how a person reads it.
+_NOT_GIVEN = {DEFAULT_REGION, DEFAULT_ORG_TYPE, "", "nan", "<NA>", "None"}
+
+
+def given(value: object, what: str) -> str:
+    """``plain(value)``, or "``what`` not given" when the data did not say (e.g. a trust
+    read from its own file has no region: "region not given", never "Not given")."""
+    text = "" if value is None else str(value).strip()
+    return f"{what} not given" if text in _NOT_GIVEN else plain(text)
