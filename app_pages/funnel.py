@@ -57,7 +57,7 @@ if not present:
 
 # --- which group: all BME staff, or one detailed group at a time ---------------------------
 bottlenecks = {b.comparison: b for b in analysis.bottlenecks}
-groups = list(bottlenecks)
+groups = sorted(bottlenecks)  # Asian, Black, Mixed, Other: the sidebar's order
 group = groups[0] if groups else None
 if len(groups) > 1:
     if st.session_state.get("funnel_group") not in groups:
