@@ -62,7 +62,10 @@ class StageResult:
     test: str
     small_counts: bool
     zero_cell: bool
-    corrected: bool
+    corrected: bool              # a +0.5-corrected ratio is shown beside this one (display only)
+    corrected_ratio: float
+    corrected_ci_low: float
+    corrected_ci_high: float
     detectable_ratio: float
     note: str
     verdict: str
@@ -104,7 +107,10 @@ class Bottleneck:
     adverse_share: float
     ladder_ratio: float
     recruitment_stage_id: str | None
-    sentence: str
+    flagged_stage_ids: tuple[str, ...]   # adverse, significant steps with a zero count
+    headline: str                        # one sentence, at most about 30 words
+    detail: str                          # the statistics behind it, the tiers, recruitment
+    sentence: str                        # headline and detail together
 
     @classmethod
     def from_row(cls, row: dict) -> Bottleneck:
@@ -122,7 +128,9 @@ class Bottleneck:
                    adverse_share=number(row["adverse_share"]),
                    ladder_ratio=number(row["ladder_ratio"]),
                    recruitment_stage_id=text(row["recruitment_stage_id"]),
-                   sentence=row["sentence"])
+                   flagged_stage_ids=tuple(filter(None, str(row["flagged_stage_ids"] or "")
+                                                  .split(", "))),
+                   headline=row["headline"], detail=row["detail"], sentence=row["sentence"])
 
 
 @dataclass(frozen=True, eq=False)

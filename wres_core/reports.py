@@ -32,6 +32,9 @@ DISPLAY_HEADINGS = {
 }
 
 
+CORRECTED_HEADING = {"corrected_ratio": "+0.5-corrected ratio (display only)"}
+
+
 def suppress_small_counts(frame: pd.DataFrame, columns: tuple[str, ...] = COUNT_COLUMNS,
                           maximum: int = SUPPRESSION_MAX) -> pd.DataFrame:
     """Counts from 1 to ``maximum`` become ``"*"`` (the columns become text)."""
@@ -54,7 +57,15 @@ def stage_display_table(stage_table: pd.DataFrame) -> pd.DataFrame:
     table["p_adjusted"] = [format_p_value(v) for v in table["p_adjusted"]]
     table["detectable_ratio"] = [format_ratio(v) for v in table["detectable_ratio"]]
     table["significant"] = table["significant"].map({True: "yes", False: "no"})
-    return table[list(DISPLAY_HEADINGS)].rename(columns=DISPLAY_HEADINGS)
+    columns = list(DISPLAY_HEADINGS)
+    if table["corrected"].any():
+        # The +0.5 option is display-only: the corrected figure sits beside the real ratio.
+        table["corrected_ratio"] = [
+            f"{format_ratio(r)} ({format_interval(lo, hi)})" if shown else ""
+            for shown, r, lo, hi in zip(table["corrected"], table["corrected_ratio"],
+                                        table["corrected_ci_low"], table["corrected_ci_high"])]
+        columns.insert(columns.index("interval") + 1, "corrected_ratio")
+    return table[columns].rename(columns={**DISPLAY_HEADINGS, **CORRECTED_HEADING})
 
 
 EXPORT_COLUMNS = (
@@ -145,10 +156,12 @@ def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
              "p_adjusted": b.p_adjusted, "contribution": b.contribution,
              "adverse_share": b.adverse_share,
              "ladder_ratio": b.ladder_ratio, "recruitment_id": b.recruitment_stage_id,
-             "sentence": b.sentence},
+             "flagged_ids": list(b.flagged_stage_ids), "headline": b.headline,
+             "detail": b.detail, "sentence": b.sentence},
             ("ratio", "ci_low", "ci_high", "p_adjusted", "contribution", "adverse_share",
              "ladder_ratio"),
-            ("id", "label", "comparison", "recruitment_id", "sentence"))
+            ("id", "label", "comparison", "recruitment_id", "flagged_ids", "headline", "detail",
+             "sentence"))
         bottlenecks.append(record)
     return {
         "org": {"code": analysis.org.code, "name": analysis.org.name,
@@ -213,10 +226,15 @@ class Headline:
     value: str
     explanation: str
     detail: str = ""     # one short line under the figure, e.g. its interval
+    kind: str = "share"  # "share" (of staff) or "ratio" (a stage's disparity ratio)
 
 
-def headline_figures(analysis: TrustAnalysis) -> list[Headline]:
-    """BME share, unknown share, the lower-to-upper tier ratio and indicator 2 (when there)."""
+def headline_figures(analysis: TrustAnalysis, comparison: str | None = None) -> list[Headline]:
+    """BME share, unknown share, the lower-to-upper tier ratio and indicator 2 (when there).
+
+    The two ratios are those of ``comparison`` (a detailed group when each group is compared
+    with White; by default the first group analysed).
+    """
     figures = []
     if len(analysis.overall):
         row = analysis.overall.iloc[0]
@@ -231,6 +249,9 @@ def headline_figures(analysis: TrustAnalysis) -> list[Headline]:
             f"{int(row['unknown']):,} of {int(row['total']):,} AfC staff; left out of every "
             "ratio.", "left out of every ratio"))
     stages = analysis.stage_table
+    if comparison is None and len(stages):
+        comparison = stages["comparison"].iloc[0]
+    stages = stages[stages["comparison"] == comparison]
     level = analysis.options.level_percent
     for stage_id, label in (("tier:lower-upper", "Lower to upper tier"),
                             ("recruitment:shortlisted-appointed", "Appointed from shortlisting")):
@@ -244,7 +265,7 @@ def headline_figures(analysis: TrustAnalysis) -> list[Headline]:
                 f"{level} CI {format_interval(row['ci_low'], row['ci_high'])}. "
                 f"{row['sentence']}",
                 f"{level} CI {format_interval(row['ci_low'], row['ci_high'])}; "
-                f"{row['verdict']}, {significance}"))
+                f"{row['verdict']}, {significance}", kind="ratio"))
     return figures
 
 

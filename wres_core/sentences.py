@@ -35,7 +35,6 @@ class StageFacts:
     ci_method: str
     p_adjusted: float
     significant: bool
-    corrected: bool
     level: float
     adjusted: bool = True
 
@@ -114,13 +113,11 @@ def stage_sentence(facts: StageFacts) -> str:
                 f"{facts.from_label} to {facts.to_label}.")
     ratio = facts.ratio
     interval = f"{level} CI {format_interval(facts.ci_low, facts.ci_high)}"
-    if facts.corrected:
-        interval += ", +0.5 corrected for a zero count"
     chance = _chance_clause(facts)
     if math.isnan(ratio):
         return (f"{facts.from_label.capitalize()} to {facts.to_label}: the ratio is not defined "
                 f"because {_zero_reason(facts)}.")
-    if math.isinf(ratio) or (ratio == 0 and not facts.corrected):
+    if math.isinf(ratio) or ratio == 0:
         direction = "infinite" if math.isinf(ratio) else "zero"
         bound = (f"at least {format_ratio(facts.ci_low)}" if math.isinf(ratio)
                  else f"at most {format_ratio(facts.ci_high)}")

@@ -28,7 +28,7 @@ def facts(**changes) -> StageFacts:
             "from_label": "band 7", "to_label": "band 8a", "white_from": 1000, "white_to": 210,
             "bme_from": 400, "bme_to": 40, "ratio": 2.1, "ci_low": 1.52, "ci_high": 2.9,
             "ci_method": "log (Woolf)", "p_adjusted": 0.0004, "significant": True,
-            "corrected": False, "level": 0.95, "adjusted": True}
+            "level": 0.95, "adjusted": True}
     base.update(changes)
     return StageFacts(**base)
 
@@ -125,12 +125,6 @@ def test_empty_group_says_no_ratio_can_be_given():
                                 white_from=0, white_to=0, ratio=NAN))
     assert text == ("Applied to shortlisted: there were no White applicants at either end of "
                     "this stage, so no ratio can be given.")
-
-
-def test_corrected_ratio_is_flagged():
-    text = stage_sentence(facts(bme_to=0, ratio=21.0, ci_low=1.21, ci_high=363.0,
-                                corrected=True))
-    assert "(95% CI 1.21 to 363, +0.5 corrected for a zero count): adverse" in text, text
 
 
 def test_no_test_possible():
