@@ -70,21 +70,22 @@ st.subheader("Where is the bottleneck?" if len(groups) < 2 else
              f"Where is the bottleneck for {group} staff?")
 bottleneck = bottlenecks.get(group)
 if bottleneck is not None:
-    headline = getattr(bottleneck, "headline", bottleneck.sentence)
-    detail = getattr(bottleneck, "detail", "")
-    box = st.error if bottleneck.stage_id else st.success
-    box((f"**{group}:** " if len(groups) > 1 else "") + headline)
+    # Red: a bottleneck; amber: an adverse step that a zero count keeps from being sized;
+    # green: no clear bottleneck.
+    box = (st.error if bottleneck.stage_id else
+           st.warning if bottleneck.flagged_stage_ids else st.success)
+    box((f"**{group}:** " if len(groups) > 1 else "") + bottleneck.headline)
 
 stages = analysis.stage_table
 overall = analysis.overall.iloc[0] if len(analysis.overall) else None
-figures = headline_figures(analysis)
+figures = headline_figures(analysis, comparison=group)
 for column, figure in zip(st.columns(max(len(figures), 1)), figures):
     column.metric(figure.label, figure.value, help=figure.explanation)
     column.caption(figure.detail)
 
-if bottleneck is not None and detail:
+if bottleneck is not None and bottleneck.detail:
     with st.expander(DETAIL_LABEL):
-        st.markdown(detail)
+        st.markdown(bottleneck.detail)
 if present:
     st.markdown(INTRO)
 if not analysis.has_recruitment:

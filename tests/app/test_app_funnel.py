@@ -75,8 +75,9 @@ def shown_stages(at) -> dict[str, tuple[int, int, int, int, str]]:
 
 
 def bottleneck_sentences(at) -> list[str]:
-    return [t for t in texts(at.error) + texts(at.success)
-            if t.lstrip("*").split(":** ")[-1].startswith(("The bottleneck is", "No band step"))]
+    return [t for t in texts(at.error) + texts(at.warning) + texts(at.success)
+            if t.lstrip("*").split(":** ")[-1].startswith(("The bottleneck is", "No band step",
+                                                           "There are no "))]
 
 
 @pytest.mark.parametrize(("org", "year"), [("SYN041", 2024), ("SYN150", 2021)])
