@@ -97,6 +97,11 @@ def funnel_data(representation: pd.DataFrame, include_medical: bool = False) -> 
                                        "interval", "unknown_share"])
 
 
+# Both halves of the funnel use this band scale, so that drawn side by side as two charts
+# their rows line up (a point mark would otherwise get a point scale, offset from the bars).
+_BAND_ROWS = alt.Scale(type="band", paddingInner=0.1, paddingOuter=0.05)
+
+
 def _funnel_bands(representation: pd.DataFrame) -> list[str]:
     """Band labels present, top band first (the order the funnel is drawn in)."""
     present = {band_label(str(b)) for b in representation["band"]
@@ -120,7 +125,7 @@ def funnel_headcount_chart(representation: pd.DataFrame, *, group_name: str = "B
     bars = alt.Chart(data).mark_bar().encode(
         # Centred bars make a funnel; their axis numbers would mean nothing, so the exact
         # headcounts are in the tooltips and the text description instead.
-        y=alt.Y("band:N", sort=present, title=None),
+        y=alt.Y("band:N", sort=present, title=None, scale=_BAND_ROWS),
         x=alt.X("headcount:Q", stack="center", title="Staff in each band (bars centred)",
                 axis=alt.Axis(labels=False, ticks=False, grid=False)),
         color=colour, order=alt.Order("group_order:Q"), tooltip=tooltip,
@@ -152,7 +157,8 @@ def funnel_share_chart(representation: pd.DataFrame, overall_share: float, *,
                      alt.Tooltip("white:Q", title="White", format=",")]
     x_share = alt.X("bme_share:Q", title=f"{group_name} share of staff with known ethnicity",
                     axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
-    y = alt.Y("band:N", sort=present, title=None, axis=alt.Axis() if band_labels else None)
+    y = alt.Y("band:N", sort=present, title=None, scale=_BAND_ROWS,
+              axis=alt.Axis() if band_labels else None)
     rules = base.mark_rule(strokeWidth=s["stroke"], color=BME_COLOUR).encode(
         y=y, x=alt.X("ci_low:Q"), x2="ci_high:Q", tooltip=share_tooltip)
     points = base.mark_point(filled=True, size=s["point"], color=BME_COLOUR).encode(
