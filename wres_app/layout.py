@@ -41,6 +41,9 @@ _PRESENTATION_CSS = f"""
   text-overflow: clip !important; }}
 [data-testid="stCaptionContainer"] {{ font-size: 1.05rem; }}
 [data-testid="stDataFrame"] {{ font-size: 1.1rem; }}
+[data-testid="stMainBlockContainer"] [data-baseweb="select"],
+[data-testid="stButtonGroup"] button, [data-testid="stButtonGroup"] button * {{
+  font-size: 1.15rem; }}
 </style>
 """
 
