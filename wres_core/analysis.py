@@ -9,7 +9,7 @@ caches its result and :meth:`AllResults.trust` slices one trust out of it in mil
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -20,6 +20,7 @@ from wres_core.options import AnalysisOptions
 from wres_core.ratios import stage_ratios
 from wres_core.representation import band_representation, overall_representation
 from wres_core.schema import ORG_COLUMNS
+from wres_core.stage_result import StageResult
 from wres_core.stages import stage_counts
 
 
@@ -29,67 +30,6 @@ class OrgInfo:
     name: str
     region: str
     type: str
-
-
-@dataclass(frozen=True)
-class StageResult:
-    """One stage of one trust: counts, ratio, interval, test, flags and sentence.
-
-    The ratio is (white_to / white_from) / (bme_to / bme_from): above 1 is adverse to the
-    ethnic minority group named in ``comparison``.
-    """
-
-    org_code: str
-    year: int
-    comparison: str
-    stage_id: str
-    label: str
-    kind: str
-    ratio_kind: str
-    order: int
-    from_label: str
-    to_label: str
-    white_from: int
-    white_to: int
-    bme_from: int
-    bme_to: int
-    ratio: float
-    ci_low: float
-    ci_high: float
-    ci_method: str
-    p_value: float
-    p_adjusted: float
-    test: str
-    small_counts: bool
-    zero_cell: bool
-    corrected: bool              # a +0.5-corrected ratio is shown beside this one (display only)
-    corrected_ratio: float
-    corrected_ci_low: float
-    corrected_ci_high: float
-    detectable_ratio: float
-    note: str
-    verdict: str
-    adverse: bool
-    favourable: bool
-    significant: bool
-    sentence: str
-
-    def confidence_interval(self) -> tuple[float, float]:
-        return self.ci_low, self.ci_high
-
-    @classmethod
-    def from_row(cls, row: dict) -> StageResult:
-        values = {}
-        for f in fields(cls):
-            value = row[f.name]
-            if f.type in ("int",):
-                value = int(value)
-            elif f.type in ("float",):
-                value = float(value)
-            elif f.type in ("bool",):
-                value = bool(value)
-            values[f.name] = value
-        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -140,7 +80,7 @@ class TrustAnalysis:
     org: OrgInfo
     year: int
     options: AnalysisOptions
-    stage_table: pd.DataFrame          # one row per stage (see ratios.STAGE_RESULT_COLUMNS)
+    stage_table: pd.DataFrame          # one row per stage (see stage_result.StageResult)
     contributions: pd.DataFrame        # band steps with their share of the ladder's disparity
     bottlenecks: tuple[Bottleneck, ...]
     representation: pd.DataFrame       # one row per band

@@ -12,17 +12,9 @@ import numpy as np
 import pandas as pd
 
 from wres_core.options import NON_ADVERSE_HIGH, NON_ADVERSE_LOW, AnalysisOptions
-from wres_core.sentences import StageFacts, stage_sentence
-from wres_core.stages import STAGE_COUNT_COLUMNS
+from wres_core.sentences import stage_sentence
+from wres_core.stage_result import STAGE_RESULT_COLUMNS
 from wres_core.statistics import adjust_p_values, disparity_statistics
-
-STATISTIC_COLUMNS = (
-    "ratio", "ci_low", "ci_high", "ci_method", "p_value", "p_adjusted", "test", "small_counts",
-    "zero_cell", "corrected", "corrected_ratio", "corrected_ci_low", "corrected_ci_high",
-    "detectable_ratio", "note", "verdict", "adverse", "favourable", "significant", "sentence",
-)
-
-STAGE_RESULT_COLUMNS = STAGE_COUNT_COLUMNS + STATISTIC_COLUMNS
 
 
 def range_verdict(ratio: np.ndarray) -> np.ndarray:
@@ -92,12 +84,7 @@ def stage_ratios(counts: pd.DataFrame, options: AnalysisOptions | None = None) -
 
 
 def stage_sentences(results: pd.DataFrame, options: AnalysisOptions) -> list[str]:
-    """The plain-English sentence of each row of a stage-results frame."""
-    fields = ("kind", "stage_id", "comparison", "from_label", "to_label", "white_from",
-              "white_to", "bme_from", "bme_to", "ratio", "ci_low", "ci_high", "ci_method",
-              "p_adjusted", "significant")
+    """The plain-English sentence of each row of a stage-results frame (fields read by name)."""
     adjusted = options.adjust != "none"
-    return [
-        stage_sentence(StageFacts(*row, level=options.level, adjusted=adjusted))
-        for row in results[list(fields)].itertuples(index=False, name=None)
-    ]
+    return [stage_sentence(row, level=options.level, adjusted=adjusted)
+            for row in results.itertuples(index=False)]

@@ -16,22 +16,27 @@ import pandas as pd
 from wres_core.analysis import TrustAnalysis
 from wres_core.bands import band_label
 from wres_core.formatting import format_interval, format_p_value, format_ratio, format_share
+from wres_core.stage_result import EXPORT_COLUMNS, HEADINGS, NUMERIC_EXPORT_COLUMNS
 
 COUNT_COLUMNS = ("white_from", "white_to", "bme_from", "bme_to")
 SUPPRESSION_MAX = 7
 SUPPRESSED = "*"
 
+
+
+def _display_headings() -> dict[str, str]:
+    """The stage first, then StageResult's headings in field order, with the interval (two
+    fields shown as one) after the ratio."""
+    headings = {"label": HEADINGS["label"]}
+    for name, heading in HEADINGS.items():
+        headings.setdefault(name, heading)
+        if name == "ratio":
+            headings["interval"] = "Interval"
+    return headings
+
+
 #: Stage table column -> heading shown to people.
-DISPLAY_HEADINGS = {
-    "label": "Stage", "comparison": "Group", "white_from": "White from", "white_to": "White to",
-    "bme_from": "Group from", "bme_to": "Group to", "ratio": "Ratio", "interval": "Interval",
-    "ci_method": "Interval method", "p_value": "p", "p_adjusted": "Adjusted p",
-    "test": "Test", "verdict": "Range", "significant": "Significant",
-    "detectable_ratio": "Smallest detectable ratio", "note": "Note",
-    "sentence": "In plain English",
-}
-
-
+DISPLAY_HEADINGS = _display_headings()
 CORRECTED_HEADING = {"corrected_ratio": "+0.5-corrected ratio (display only)"}
 
 
@@ -66,13 +71,6 @@ def stage_display_table(stage_table: pd.DataFrame) -> pd.DataFrame:
                                         table["corrected_ci_low"], table["corrected_ci_high"])]
         columns.insert(columns.index("interval") + 1, "corrected_ratio")
     return table[columns].rename(columns={**DISPLAY_HEADINGS, **CORRECTED_HEADING})
-
-
-EXPORT_COLUMNS = (
-    "org_code", "year", "comparison", "stage_id", "label", "kind", "white_from", "white_to",
-    "bme_from", "bme_to", "ratio", "ci_low", "ci_high", "ci_method", "p_value", "p_adjusted",
-    "test", "verdict", "adverse", "significant", "detectable_ratio", "note", "sentence",
-)
 
 
 def stage_table_csv(stage_table: pd.DataFrame, *, suppress: bool = True) -> bytes:
@@ -121,10 +119,11 @@ def _record(row: dict, numeric: tuple[str, ...], other: tuple[str, ...]) -> dict
     return out
 
 
-STAGE_JSON_TEXT = ("id", "label", "kind", "comparison", "ci_method", "test", "verdict",
-                   "adverse", "significant", "sentence")
-STAGE_JSON_NUMBERS = ("white_from", "white_to", "bme_from", "bme_to", "ratio", "ci_low",
-                      "ci_high", "p_value", "p_adjusted", "detectable_ratio")
+# The JSON names a stage by "id"; organisation and year are the document's; the note is
+# written by _record (with what an infinite or undefined number was).
+STAGE_JSON_NUMBERS = tuple(c for c in NUMERIC_EXPORT_COLUMNS if c != "year")
+STAGE_JSON_TEXT = ("id", *(c for c in EXPORT_COLUMNS if c not in NUMERIC_EXPORT_COLUMNS
+                           and c not in ("org_code", "stage_id", "note")))
 
 
 def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,

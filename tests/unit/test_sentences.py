@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -17,20 +18,25 @@ from wres_core.formatting import (
 )
 from wres_core.options import AnalysisOptions
 from wres_core.ratios import stage_ratios
-from wres_core.sentences import StageFacts, stage_sentence
+from wres_core.sentences import stage_sentence as sentence_for
 
 NAN = math.nan
 INF = math.inf
 
 
-def facts(**changes) -> StageFacts:
+def facts(**changes) -> SimpleNamespace:
+    """A stage as the sentence reads it (by attribute name), with its level and adjustment."""
     base = {"kind": "band", "stage_id": "band:7-8a", "comparison": "BME",
             "from_label": "band 7", "to_label": "band 8a", "white_from": 1000, "white_to": 210,
             "bme_from": 400, "bme_to": 40, "ratio": 2.1, "ci_low": 1.52, "ci_high": 2.9,
             "ci_method": "log (Woolf)", "p_adjusted": 0.0004, "significant": True,
             "level": 0.95, "adjusted": True}
     base.update(changes)
-    return StageFacts(**base)
+    return SimpleNamespace(**base)
+
+
+def stage_sentence(stage: SimpleNamespace) -> str:
+    return sentence_for(stage, level=stage.level, adjusted=stage.adjusted)
 
 
 def test_adverse_significant_band_step():
