@@ -143,9 +143,10 @@ for upload in list(uploads.values()):
         # The report's own "Columns:" line names the internal fields: shown in words instead.
         lines = [in_words(line) for line in report.summary_lines()
                  if not line.startswith("Columns: ")]
-        st.markdown(summary_markdown(lines))
+        summary = summary_markdown(lines)
         if report.column_matches:
-            st.markdown(column_matches_markdown(report.column_matches))
+            summary += "\n- " + column_matches_markdown(report.column_matches)
+        st.markdown(summary)
         if report.exclusions:
             st.markdown("**Rows left out, and why**")
             st.dataframe([{"Reason": e.reason, "Column": e.column or "", "Rows": e.count,

@@ -238,7 +238,8 @@ def test_the_data_page_names_fields_in_words_not_internal_names(uploaded_app):
     labels = {s.label for s in at.selectbox}
     assert {"Organisation code", "Trust type", "Staff number (one row per person)",
             "Pay band"} <= labels
-    columns = [t for t in shown if t.startswith("Columns: Organisation code: column ")]
+    columns = [line for t in shown for line in t.splitlines()
+               if line.startswith("- Columns: Organisation code: column ")]
     assert columns and "Region: not in the file" in columns[0], columns
 
 
