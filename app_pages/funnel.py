@@ -28,7 +28,9 @@ NO_RECRUITMENT = ("No recruitment data for this trust and year, so the recruitme
 GROUP_PICKER = "Ethnic minority group shown"
 DETAIL_LABEL = "The statistics behind this, step by step"
 STAGE_CAPTION = ("Points are ratios, lines their intervals (log scale). Circles are significant "
-                 "after adjustment, diamonds are not; the bottleneck is ringed. The shaded band "
+                 "after adjustment, diamonds are not; the bottleneck is ringed, and a step "
+                 "beyond chance that a zero count keeps from being sized is labelled so. "
+                 "The shaded band "
                  "is the non-adverse range 0.80-1.25; the black line is parity.")
 WATERFALL_CAPTION = ("Each bar is one band step: it starts at the ladder's ratio below the step "
                      "and ends at the ratio above it, so the bars chain from parity at the "
@@ -113,8 +115,10 @@ if stages.empty:
     st.stop()
 marked = (bottleneck.stage_id, group) if bottleneck is not None and bottleneck.stage_id else None
 shown_stages = stages[stages["comparison"] == group] if len(groups) > 1 else stages
+flagged = tuple((stage_id, group) for stage_id in bottleneck.flagged_stage_ids) if (
+    bottleneck is not None) else ()
 st.altair_chart(stage_chart(shown_stages, large=present, level=options.level,
-                            bottleneck=marked), width="stretch")
+                            bottleneck=marked, flagged=flagged), width="stretch")
 st.caption(STAGE_CAPTION)
 
 contributions = analysis.contributions

@@ -46,6 +46,9 @@ def _sizes(large: bool) -> dict[str, int]:
 
 
 BOTTLENECK_LABEL = "bottleneck"
+# An adverse step beyond chance whose zero count keeps it from being sized (and named as the
+# bottleneck): Bottleneck.flagged_stage_ids.
+FLAGGED_LABEL = "zero count, beyond chance"
 
 # Ticks offered on a ratio (log) axis: parity, the non-adverse range's ends and the usual
 # 1-2-5 steps; those inside the axis's domain are drawn, so 1 is always labelled.
@@ -249,30 +252,39 @@ def stage_chart_data(stages: pd.DataFrame) -> tuple[pd.DataFrame, tuple[float, f
     return data, domain
 
 
-def _mark_bottleneck(labels: pd.Series, is_bottleneck: pd.Series | np.ndarray) -> list[str]:
-    """Axis labels with the bottleneck's named as such ("Band 5 to band 6 (bottleneck)")."""
-    return [f"{label} ({BOTTLENECK_LABEL})" if flag else label
-            for label, flag in zip(labels, is_bottleneck)]
+def _mark_bottleneck(labels: pd.Series, is_bottleneck: pd.Series | np.ndarray,
+                     is_flagged: pd.Series | np.ndarray | None = None) -> list[str]:
+    """Axis labels with the bottleneck named as such ("Band 5 to band 6 (bottleneck)"), and
+    flagged zero-count steps ("Band 9 to VSM (zero count, beyond chance)")."""
+    flagged = np.zeros(len(labels), bool) if is_flagged is None else np.asarray(is_flagged)
+    return [f"{label} ({BOTTLENECK_LABEL})" if mark else
+            f"{label} ({FLAGGED_LABEL})" if flag else label
+            for label, mark, flag in zip(labels, is_bottleneck, flagged)]
 
 
 def _bold_bottleneck_labels() -> alt.ExprRef:
-    return alt.expr(f"indexof(datum.label, '({BOTTLENECK_LABEL})') >= 0 ? 'bold' : 'normal'")
+    return alt.expr(f"indexof(datum.label, '({BOTTLENECK_LABEL})') >= 0 || "
+                    f"indexof(datum.label, '({FLAGGED_LABEL})') >= 0 ? 'bold' : 'normal'")
 
 
 def stage_chart(stages: pd.DataFrame, *, large: bool = False, title: str | None = None,
-                level: float = 0.95,
-                bottleneck: tuple[str, str] | None = None) -> alt.TopLevelMixin:
+                level: float = 0.95, bottleneck: tuple[str, str] | None = None,
+                flagged: tuple[tuple[str, str], ...] = ()) -> alt.TopLevelMixin:
     """Each stage's ratio on a log axis with its interval; parity at 1; 0.80-1.25 shaded;
     adverse stages coloured; recruitment stages first, then the band steps, then the tiers.
 
     ``bottleneck`` is the (stage id, comparison group) of the bottleneck: its row is labelled
-    "(bottleneck)" in bold and its point ringed in black.
+    "(bottleneck)" in bold and its point ringed in black. ``flagged`` are (stage id, group)
+    pairs of adverse steps beyond chance with a zero count: labelled so, in bold.
     """
     data, domain = stage_chart_data(stages)
     s = _sizes(large)
     data["is_bottleneck"] = ((data["stage_id"] == bottleneck[0])
                              & (data["comparison"] == bottleneck[1])) if bottleneck else False
-    data["display_label"] = _mark_bottleneck(data["display_label"], data["is_bottleneck"])
+    is_flagged = [(sid, group) in set(flagged)
+                  for sid, group in zip(data["stage_id"], data["comparison"])]
+    data["display_label"] = _mark_bottleneck(data["display_label"], data["is_bottleneck"],
+                                             is_flagged)
     order = list(dict.fromkeys(data["display_label"]))
     y = alt.Y("display_label:N", sort=order, title=None,
               axis=alt.Axis(labelFontWeight=_bold_bottleneck_labels()))

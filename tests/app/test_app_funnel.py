@@ -10,7 +10,7 @@ import json
 import pandas as pd
 import pyarrow as pa
 import pytest
-from apptest_helpers import assert_ok, stage_table, switch, texts
+from apptest_helpers import MESSY_CSV, assert_ok, stage_table, switch, texts
 
 AFC_ORDER = ["1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9", "VSM"]
 TIERS = {"lower": AFC_ORDER[:5], "middle": AFC_ORDER[5:7], "upper": AFC_ORDER[7:]}
@@ -218,3 +218,16 @@ def test_download_buttons_on_funnel_and_peers(app):
     switch(app, "peers")
     labels = [b.proto.label for b in app.get("download_button")]
     assert labels == ["Download the peer comparison (CSV)"]
+
+
+def test_a_zero_count_step_beyond_chance_is_amber_and_labelled_on_the_chart(uploaded_app):
+    # The messy file's trust: band 5 has 20 ethnic minority staff, band 6 none.
+    at = uploaded_app({"messy.csv": MESSY_CSV})
+    warnings = [t for t in texts(at.main.warning) if t.startswith("There are no ")]
+    assert len(warnings) == 1, texts(at.main.warning)
+    assert warnings[0].startswith("There are no ethnic minority staff at band 6, against 20 at "
+                                  "band 5")
+    assert not texts(at.main.error)
+    labels = [r["display_label"] for r in chart_rows(stage_chart_spec(at))]
+    assert "Band 5 to band 6 (zero count, beyond chance)" in labels
+    assert not any("(bottleneck)" in label for label in labels)
