@@ -32,7 +32,7 @@ X_AXIS_LABELS = {"precision": "How sure (precision)",
                  "headcount": "Ethnic minority headcount"}
 
 selection = st.session_state["selection"]
-synthetic_banner(selection.synthetic)
+synthetic_banner(selection.synthetic, compact=selection.large)
 st.title("Peer comparison")
 if selection.results is None or selection.org_code is None or selection.year is None:
     st.warning("No data to compare yet: choose the synthetic sample in the sidebar or upload "

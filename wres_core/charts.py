@@ -437,8 +437,10 @@ def peer_funnel_chart(points: pd.DataFrame, curves: pd.DataFrame, *, stage_label
     long["side"] = np.where(long["limit"].str.startswith("low"), "low", "high")
     lines = alt.Chart(long).mark_line(strokeWidth=1.5).encode(
         x=alt.X(f"{curve_x}:Q", title=x_title),
+        # Short enough to stay within the plot's height in large type: a longer axis title
+        # pushed the chart's own title out of the top of the frame.
         y=alt.Y("value:Q", scale=y_scale, axis=ratio_axis(
-            "Ratio, White vs ethnic minority staff (log scale)", domain)),
+            "Ratio (log scale; above 1 adverse)", domain)),
         detail="limit:N",
         strokeDash=alt.StrokeDash("band:N", title="Control limits", scale=alt.Scale(
             domain=["95% limits", "99.8% limits"], range=[[6, 3], [1, 0]])),
@@ -468,7 +470,7 @@ def peer_funnel_chart(points: pd.DataFrame, curves: pd.DataFrame, *, stage_label
         x=alt.X(f"{x_field}:Q"), y=alt.Y("ratio:Q", scale=y_scale), text="who:N")
     title = f"{stage_label}: funnel plot{' (synthetic peers)' if synthetic else ''}"
     chart = (lines + target_rule + peers + trust + label).properties(
-        width=620 if not large else 820, height=380 if not large else 440, title=title)
+        width=620 if not large else 820, height=380 if not large else 460, title=title)
     trust_rows = data[data["is_trust"]]
     trust_text = (f"This trust: ratio {format_ratio(trust_rows['ratio'].iloc[0])}, "
                   f"{trust_rows['verdict'].iloc[0]}. " if len(trust_rows) else "")
