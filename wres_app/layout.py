@@ -73,8 +73,21 @@ def sync_presentation_param(present: bool) -> None:
         del st.query_params[PRESENT_PARAM]
 
 
+# Always on: a headline figure's label wraps onto a second line instead of being cut with an
+# ellipsis ("BME share of AfC..."), in narrow columns as on a projector.
+_METRIC_LABEL_CSS = """
+<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }
+</style>
+"""
+
+
 def apply_large_type(large: bool) -> None:
-    """Presentation mode's CSS (the name is kept from the older "large type" option)."""
+    """The app's constant CSS: metric labels that wrap, and in presentation mode bigger type
+    and a tighter page top (the name is kept from the older "large type" option)."""
+    st.html(_METRIC_LABEL_CSS)
     if large:
         st.html(_PRESENTATION_CSS)
 

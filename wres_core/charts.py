@@ -135,7 +135,9 @@ def funnel_headcount_chart(representation: pd.DataFrame, *, group_name: str = "B
     ).transform_calculate(
         group_order="datum.group == 'White' ? 0 : datum.group == 'BME' ? 1 : 2"
     ).properties(width=420 if not large else 560, height=alt.Step(30 if large else 24),
-                 title="Headcount by band")
+                 # A subtitle like the share chart's, so that side by side their rows align.
+                 title=alt.TitleParams("Headcount by band",
+                                       subtitle="White, ethnic minority and unknown staff"))
     return _configure(bars, large) if configure else bars
 
 
@@ -173,7 +175,8 @@ def funnel_share_chart(representation: pd.DataFrame, overall_share: float, *,
         x="share:Q", tooltip=[alt.Tooltip("text:N", title="All AfC staff")])
     chart = (overall_rule + rules + points).properties(
         width=300 if not large else 380, height=alt.Step(30 if large else 24),
-        title=f"{group_name} share per band (dashed: trust-wide)")
+        title=alt.TitleParams(f"{group_name} share per band",
+                              subtitle="dashed line: the trust-wide share"))
     if configure:
         chart = chart.properties(description=funnel_description(
             representation, overall_share, group_name))
