@@ -142,3 +142,29 @@ def test_wide_window_without_presentation_mode(server, browser):
         shot(page, "normal-peers-1400x1000")
     finally:
         context.close()
+
+
+def test_the_toggle_puts_present_1_in_the_address_and_page_switches_keep_it(server, browser):
+    context, page = open_page(browser, server.url, {"width": 1400, "height": 1000})
+    sidebar = page.locator("[data-testid=stSidebar]")
+    try:
+        normal = max(metric_font_sizes(page))
+        sidebar.get_by_text("Presentation mode (projector)").click()
+        settle(page)
+        assert page.url.endswith("/?present=1"), page.url
+        # Turning the mode on closes the sidebar too; open it to switch pages.
+        assert sidebar.get_attribute("data-collapsed") == "true"
+        page.get_by_label("Expand sidebar").click()
+        page.get_by_role("link", name="Peer comparison").click()
+        settle(page)
+        assert page.url.endswith("/peers?present=1"), page.url
+        page.get_by_role("link", name="Progression funnel").click()
+        settle(page)
+        assert page.url.endswith("/?present=1"), page.url
+        assert min(metric_font_sizes(page)) >= 1.5 * normal
+        sidebar.get_by_text("Presentation mode (projector)").click()
+        settle(page)
+        assert "present" not in page.url
+        assert max(metric_font_sizes(page)) == normal
+    finally:
+        context.close()
