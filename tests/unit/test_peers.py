@@ -331,3 +331,21 @@ def test_sentences_say_above_a_limit_only_when_the_ratio_is_above_it(universe):
     assert (well["ratio"] >= 1.05 * well["high998"]).all()
     within = table[table["sentence"].str.contains("in line with its peers", regex=False)]
     assert ((within["ratio"] <= within["high95"]) & (within["ratio"] >= within["low95"])).all()
+
+
+def test_peer_charts_have_a_1_tick_and_plain_axis_titles(universe):
+    from wres_core.charts import PRECISION_AXIS_TITLE, peer_funnel_chart, peer_strip_chart
+    from wres_core.peers import peer_funnel_data, peer_stage_table
+
+    group = peer_group(universe, TRUST, YEAR, "type")
+    points, curves, funnel = peer_funnel_data(universe, group, "band:7-8a", "BME")
+    spec = peer_funnel_chart(points, curves, stage_label="Band 7 to band 8a",
+                             target=funnel.target_ratio).to_dict()
+    text = str(spec)
+    assert PRECISION_AXIS_TITLE in text and "standard error" not in text
+    strip = peer_strip_chart(peer_stage_table(universe, group, "BME")).to_dict()
+    for chart in (spec, strip):
+        axes = [layer["encoding"][c]["axis"] for layer in chart["layer"]
+                for c in ("x", "y") if "axis" in layer.get("encoding", {}).get(c, {})
+                and layer["encoding"][c].get("scale", {}).get("type") == "log"]
+        assert axes and all(1.0 in axis["values"] for axis in axes)
