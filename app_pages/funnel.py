@@ -62,10 +62,14 @@ bottlenecks = {b.comparison: b for b in analysis.bottlenecks}
 groups = sorted(bottlenecks)  # Asian, Black, Mixed, Other: the sidebar's order
 group = groups[0] if groups else None
 if len(groups) > 1:
+    # A widget's value is forgotten while another page is shown: the last group picked is
+    # kept apart, so that coming back to this page shows the same group.
     if st.session_state.get("funnel_group") not in groups:
-        st.session_state["funnel_group"] = groups[0]
+        last = st.session_state.get("_funnel_group_last")
+        st.session_state["funnel_group"] = last if last in groups else groups[0]
     # A segmented control can be clicked off; the first group then stands in.
     group = st.segmented_control(GROUP_PICKER, groups, key="funnel_group") or groups[0]
+    st.session_state["_funnel_group_last"] = group
 
 # --- the headline: the bottleneck, in one sentence -----------------------------------------
 st.subheader("Where is the bottleneck?" if len(groups) < 2 else

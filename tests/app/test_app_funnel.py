@@ -187,6 +187,11 @@ def test_detailed_groups_each_with_its_bottleneck_figures_and_waterfall(app):
         tier = group_table.loc["Lower to upper tier (1-5 to 8a-VSM)", "Ratio"]
         assert tier in metrics.values(), (group, metrics)
     assert len({tuple(v) for v in waterfalls.values()}) == 4, "four different waterfalls"
+    # The group picked last is still shown after a visit to another page.
+    switch(app, "peers")
+    switch(app, "funnel")
+    assert app.segmented_control(key="funnel_group").value == "Other"
+    assert bottleneck_sentences(app)[0].startswith("**Other:**")
 
 
 def test_the_bottleneck_is_marked_on_the_stage_chart_and_the_waterfall(app):
