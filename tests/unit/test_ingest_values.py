@@ -54,7 +54,13 @@ def test_year_in_text(text: str, year: int | None) -> None:
     ("2,5", (0, "non-integer count")), ("-2.5", (0, "negative count")),
     ("*", (0, "non-numeric count")), ("<5", (0, "non-numeric count")),
     ("n/a", (0, "non-numeric count")), ("nan", (0, "non-numeric count")),
-    ("1e30", (0, "non-numeric count")), ("5 people", (0, "non-numeric count")),
+    ("5 people", (0, "non-numeric count")),
+    # Above 2,000,000 (more than the NHS in England employs) a number is no headcount.
+    ("2000000", (2_000_000, None)), ("2,000,000", (2_000_000, None)),
+    ("2000001", (0, "count too large")), ("2,000,001", (0, "count too large")),
+    ("1000000000000000000", (0, "count too large")), ("1e18", (0, "count too large")),
+    ("1e30", (0, "count too large")), ("1e999", (0, "count too large")),
+    ("-1000000000000000000", (0, "negative count")), ("-1e999", (0, "negative count")),
 ])
 def test_parse_count(label: str, expected: tuple[int, str | None]) -> None:
     assert parse_count(label) == expected

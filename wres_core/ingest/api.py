@@ -13,6 +13,7 @@ import pandas as pd
 from wres_core import schema
 from wres_core.errors import IngestError
 from wres_core.ingest.build import Options, build
+from wres_core.ingest.limits import LIMITS, ReadLimits
 from wres_core.ingest.plan import plan_columns
 from wres_core.ingest.report import DataQualityReport
 from wres_core.ingest.source import open_table, source_name
@@ -38,7 +39,7 @@ def read_table(source: SourceLike, *, name: str | None = None, sheet: str | None
                band_map: Mapping[str, str] | None = None,
                ethnicity_map: Mapping[str, str] | None = None,
                staff_group_map: Mapping[str, str] | None = None,
-               today: dt.date | None = None) -> IngestResult:
+               today: dt.date | None = None, limits: ReadLimits = LIMITS) -> IngestResult:
     """Read one workforce or recruitment file into the clean table.
 
     ``source`` is a path, the bytes of a file or an open binary file (bytes are never written
@@ -48,14 +49,16 @@ def read_table(source: SourceLike, *, name: str | None = None, sheet: str | None
     override detection. ``mapping`` {canonical column: source column, or None to ignore one}
     overrides header matching. ``band_map``, ``ethnicity_map`` and ``staff_group_map``
     {raw label: canonical value} are applied before the normalisers. ``today`` fixes the
-    default year for tests.
+    default year for tests. ``limits`` bounds what the file may hold (size unpacked, ratio,
+    columns, rows, cell length: see :mod:`wres_core.ingest.limits`).
 
     Raises :class:`~wres_core.errors.IngestError`, and nothing else, when the file cannot be
-    read; everything short of that is in the result's report.
+    read; everything short of that is in the result's report. Running out of memory anywhere
+    in reading (``MemoryError``, ``pyarrow.ArrowMemoryError``) is that error too.
     """
     label = source_name(source, name)
     try:
-        raw = open_table(source, label, sheet)
+        raw = open_table(source, label, sheet, limits)
         plan = plan_columns(raw, layout=layout, kind=kind, mapping=mapping,
                             ethnicity_map=ethnicity_map)
         table, report = build(raw, plan, Options(band_map, ethnicity_map, staff_group_map),
@@ -64,11 +67,8 @@ def read_table(source: SourceLike, *, name: str | None = None, sheet: str | None
                             report=report, headers=tuple(raw.headers), preview=raw.preview())
     except IngestError:
         raise
-    except MemoryError as exc:
-        raise IngestError(label, "The file is too large to read in the memory available.",
-                          "a file that fits in memory (a few million rows at most).",
-                          "Split the file (for example by year or organisation) and read "
-                          "the parts.") from exc
+    except MemoryError as exc:  # pyarrow.ArrowMemoryError is a MemoryError too
+        raise out_of_memory(label) from exc
     except Exception as exc:  # last resort: nothing but IngestError may escape
         raise IngestError(label, "An unexpected error stopped the file being read "
                           f"({type(exc).__name__}: {exc}).",
@@ -117,8 +117,16 @@ class TablePeek:
     notes: tuple[str, ...]
 
 
-def peek_table(source: SourceLike, *, name: str | None = None, sheet: str | None = None
-               ) -> TablePeek:
+def out_of_memory(label: str) -> IngestError:
+    """The error for a file that ran out of memory while being read."""
+    return IngestError(label, "The file is too large to read in the memory available.",
+                       "a file that fits in memory (a few million rows at most).",
+                       "Split the file (for example by year or organisation) and read "
+                       "the parts.")
+
+
+def peek_table(source: SourceLike, *, name: str | None = None, sheet: str | None = None,
+               limits: ReadLimits = LIMITS) -> TablePeek:
     """The headers and first rows of a file, without reading the rest of it.
 
     Used when :func:`read_table` fails for want of a column: the user can then pick the
@@ -126,9 +134,11 @@ def peek_table(source: SourceLike, *, name: str | None = None, sheet: str | None
     """
     label = source_name(source, name)
     try:
-        raw = open_table(source, label, sheet)
+        raw = open_table(source, label, sheet, limits)
     except IngestError:
         raise
+    except MemoryError as exc:
+        raise out_of_memory(label) from exc
     except Exception as exc:  # nothing but IngestError may escape
         raise IngestError(label, f"The file could not be opened ({type(exc).__name__}).",
                           "a CSV or Excel table.", "Check the file opens in a spreadsheet "

@@ -29,11 +29,9 @@ from wres_core.ingest.report import (
     Exclusion,
     unknown_by_band,
 )
-from wres_core.ingest.source import Factor, Loaded, RawTable
+from wres_core.ingest.source import Factor, Loaded, RawTable, cut_label
 from wres_core.ingest.values import (
-    NEGATIVE,
-    NON_INTEGER,
-    NON_NUMERIC,
+    COUNT_PROBLEMS,
     header_key,
     is_total_label,
     parse_count,
@@ -125,7 +123,7 @@ class _Rows:
                 reason=EXCLUSION_REASONS[code - 1],
                 column=self.raw.headers[col] if col >= 0 else None,
                 count=int(mask.sum()), rows=_first_rows(self.rownums, mask),
-                examples=tuple(str(e) for e in shown)))
+                examples=tuple(cut_label(str(e)) for e in shown)))
         return tuple(out)
 
 
@@ -375,12 +373,12 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
         col = cols["headcount"]
         value, kind_of = _parse_counts(f[col])
         rows.exclude(f[col].codes < 0, "blank required field", col)
-        for reason in (NON_NUMERIC, NEGATIVE, NON_INTEGER):
+        for reason in COUNT_PROBLEMS:
             rows.exclude(_spread(kind_of == reason, f[col].codes, False), reason, col)
         counts[col] = _spread(value, f[col].codes, 0)
     for col, _, _ in value_columns:
         value, kind_of = _parse_counts(f[col])
-        for reason in (NON_NUMERIC, NEGATIVE, NON_INTEGER):
+        for reason in COUNT_PROBLEMS:
             rows.exclude(_spread(kind_of == reason, f[col].codes, False), reason, col)
         counts[col] = _spread(value, f[col].codes, 0)
         blank_cells += int(((f[col].codes < 0) & rows.ok).sum())
@@ -425,8 +423,7 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
         raise IngestError(name, f"Every one of the {n:,} data rows was excluded ({reasons}).",
                           "rows with a recognised band and ethnicity and a whole-number count.",
                           "Look at the first rows listed, fix the labels or map them by hand "
-                          "(band_map, ethnicity_map), and read the file again.",
-                          row=int(loaded.rownums[0]) if len(loaded.rownums) else None)
+                          "(band_map, ethnicity_map), and read the file again.")
 
     # --- the medical rule -----------------------------------------------------------------
     medical = _MEDICAL[band.clip(0)] & ok & (band >= 0)

@@ -22,6 +22,7 @@ EXCLUSION_REASONS = (
     "non-numeric count",
     "negative count",
     "non-integer count",
+    "count too large",
     "duplicate staff number",
     "duplicate key",
 )
