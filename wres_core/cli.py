@@ -20,7 +20,13 @@ import pandas as pd
 from wres_core.analysis import AllResults, TrustAnalysis, analyse_dataset
 from wres_core.bands import AFC_BANDS, TierDefinition
 from wres_core.errors import IngestError
-from wres_core.formatting import format_interval, format_p_value, format_ratio, format_share
+from wres_core.formatting import (
+    format_interval,
+    format_p_value,
+    format_ratio,
+    format_share,
+    format_year,
+)
 from wres_core.ingest import Dataset, load_dataset
 from wres_core.options import ADJUSTMENTS, CI_METHODS, AnalysisOptions
 from wres_core.peers import PeerUniverse, peer_comparison, peer_group
@@ -54,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="CSV or Excel files (workforce and/or recruitment)")
     analyse.add_argument("--org", metavar="CODE", help="organisation code to analyse")
     analyse.add_argument("--all", action="store_true", help="analyse every organisation")
-    analyse.add_argument("--year", type=int, help="snapshot year (default: the latest)")
+    analyse.add_argument("--year", type=int,
+                         help="snapshot year (default: the latest); also the year of any file "
+                              "that holds none")
     analyse.add_argument("--ci-method", choices=CI_METHODS, default="auto",
                          help="interval method (default auto: exact for small counts)")
     analyse.add_argument("--level", type=float, default=0.95,
@@ -199,7 +207,7 @@ def _finite(value: float | None) -> float | None:
 
 def _text_report(analysis: TrustAnalysis, dataset: Dataset) -> str:
     org = analysis.org
-    lines = [f"{org.name} ({org.code}), {org.region}, {org.type}: {analysis.year}",
+    lines = [f"{org.name} ({org.code}), {org.region}, {org.type}: {format_year(analysis.year)}",
              f"Options: {analysis.options.groups} groups, {analysis.options.ci_method} "
              f"intervals at {analysis.options.level_percent}, {analysis.options.adjust} "
              f"adjustment, tiers {analysis.options.tiers.describe()}", ""]
@@ -239,7 +247,8 @@ def analyse_command(args: argparse.Namespace) -> int:
     missing = [str(f) for f in args.files if not f.exists()]
     if missing:
         raise CliError(f"File not found: {', '.join(missing)}.")
-    dataset = load_dataset(args.files)
+    # --year is also the year of any file that holds none (never today's year silently).
+    dataset = load_dataset(args.files, default_year=args.year)
     results = analyse_dataset(dataset.workforce, dataset.recruitment, options)
     codes = _choose_orgs(results, args)
     analyses = []

@@ -60,6 +60,10 @@ MAX_LABEL_CHARS = 200
 MAX_HEADCOUNT = 2_000_000
 
 DEFAULT_ORG_CODE = "ORG"
+#: The year of a file that holds none (no year column, title line or year in its name): shown
+#: as "not given", never silently today's year. A year can be given for such files
+#: (read_table(default_year=...), the Data page's "belongs to" picker, the CLI's --year).
+YEAR_NOT_GIVEN = 0
 DEFAULT_ORG_NAME = "Your organisation"
 DEFAULT_REGION = "Not given"
 DEFAULT_ORG_TYPE = "Not given"

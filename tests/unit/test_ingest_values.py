@@ -3,8 +3,6 @@ tables ingest relies on, and load_dataset."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import pytest
 
@@ -187,7 +185,7 @@ def test_load_dataset_stacks_and_reports_overlaps() -> None:
 
 
 def test_load_dataset_passes_options_and_raises_for_a_bad_file() -> None:
-    data = load_dataset([WORKFORCE_A], today=dt.date(2020, 1, 1))
+    data = load_dataset([WORKFORCE_A], default_year=2020)
     assert data.recruitment.empty and list(data.recruitment.columns) == list(
         schema.RECRUITMENT_COLUMNS)
     with pytest.raises(IngestError, match=r"bad\.csv: The file is empty"):
