@@ -12,6 +12,7 @@ from wres_core.charts import (
     ladder_waterfall_chart,
     stage_chart,
 )
+from wres_core.formatting import format_year
 from wres_core.reports import (
     headline_figures,
     representation_display_table,
@@ -49,7 +50,7 @@ if results is None or selection.org_code is None or selection.year is None:
 
 analysis = results.trust(selection.org_code, selection.year)
 options = selection.options
-st.title(f"Progression funnel: {plain(analysis.org.name)}, {analysis.year}")
+st.title(f"Progression funnel: {plain(analysis.org.name)}, {format_year(analysis.year)}")
 st.caption(f"{plain(analysis.org.code)} · {given(analysis.org.region, 'region')} · "
            f"{given(analysis.org.type, 'type')} · {options.level_percent} intervals · "
            f"tiers {options.tiers.describe()}"

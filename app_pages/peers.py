@@ -6,6 +6,7 @@ from wres_app import state
 from wres_app.layout import synthetic_banner
 from wres_app.text import plain
 from wres_core.charts import peer_funnel_chart, peer_strip_chart
+from wres_core.formatting import format_year
 from wres_core.peers import (
     DEFAULT_K,
     PEER_GROUP_LABELS,
@@ -96,7 +97,7 @@ table = peer_comparison(universe, group, adjust_overdispersion=adjusted)
 org_name = universe.organisations.set_index("org_code").loc[selection.org_code, "org_name"]
 st.subheader("In plain words")
 st.markdown(plain(peer_summary_sentence(table, group, org_name, universe.synthetic)))
-st.caption(f"Peers from {universe.source}, {source.year}.")
+st.caption(f"Peers from {universe.source}, {format_year(source.year)}.")
 
 if table.empty:
     st.stop()

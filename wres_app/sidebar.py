@@ -20,6 +20,7 @@ from wres_app.layout import (
 )
 from wres_core.analysis import AllResults
 from wres_core.bands import AFC_BANDS, TierDefinition
+from wres_core.formatting import format_year
 from wres_core.options import ADJUSTMENT_LABELS, AnalysisOptions
 
 CI_LABELS = {
@@ -96,7 +97,8 @@ def _pick_org(results: AllResults) -> tuple[str | None, int | None]:
         return org_code, None
     if st.session_state.get("year") not in years:
         st.session_state["year"] = years[-1]
-    year = st.sidebar.selectbox("Year (31 March snapshot)", list(reversed(years)), key="year")
+    year = st.sidebar.selectbox("Year (31 March snapshot)", list(reversed(years)), key="year",
+                                format_func=format_year)
     return org_code, int(year)
 
 

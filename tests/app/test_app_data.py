@@ -258,3 +258,13 @@ def test_a_trust_without_region_or_type_says_not_given_in_words(uploaded_app):
     at = uploaded_app({"messy.csv": MESSY_CSV})
     caption = texts(at.main.caption)[0].replace("\\", "")
     assert caption.startswith("RXX · region not given · type not given · "), caption
+
+
+def test_a_file_without_a_year_says_year_not_given_in_title_and_sidebar(uploaded_app):
+    no_year = (b"Organisation code;Pay band;Ethnicity;Headcount\n"
+               b"RQQ;Band 5;A;30\nRQQ;Band 5;N;10\nRQQ;Band 6;A;20\nRQQ;Band 6;N;4\n")
+    at = uploaded_app({"no_year.csv": no_year})
+    title = texts(at.main.title)[0]
+    assert title.endswith(", year not given"), title
+    year_box = at.selectbox(key="year")
+    assert year_box.options == ["year not given"]
