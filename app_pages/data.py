@@ -3,7 +3,13 @@
 import streamlit as st
 
 from wres_app import state
-from wres_app.text import plain, summary_markdown
+from wres_app.text import (
+    column_matches_markdown,
+    field_label,
+    in_words,
+    plain,
+    summary_markdown,
+)
 from wres_core.bands import BAND_ORDER
 from wres_core.errors import IngestError
 from wres_core.ingest import peek_table
@@ -35,7 +41,9 @@ if state.current_source() == state.SOURCE_SAMPLE:
 
 # --- uploading ----------------------------------------------------------------------------
 generation = st.session_state.setdefault("uploader_generation", 0)
-files = st.file_uploader("Add files", type=["csv", "tsv", "txt", "xlsx", "xlsm", "gz"],
+# .xls is accepted here so that the reader can say what to do with it (save it as .xlsx),
+# rather than the uploader refusing the file without a word.
+files = st.file_uploader("Add files", type=["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "gz"],
                          accept_multiple_files=True, key=f"uploader_{generation}")
 if files:
     for file in files:
@@ -74,7 +82,8 @@ def correction_form(upload: state.Upload, headers: tuple[str, ...],
             current = mapping.get(canonical)
             current = NOT_USED if canonical in mapping and current is None else current
             picked[canonical] = grid[i % 3].selectbox(
-                canonical, choices, index=choices.index(current) if current in choices else 0,
+                field_label(canonical), choices,
+                index=choices.index(current) if current in choices else 0,
                 format_func=lambda c: "(detect)" if c is None else c,
                 key=f"{key}_col_{canonical}")
         band_map = dict(overrides.get("band_map") or {})
@@ -111,8 +120,9 @@ for upload in list(uploads.values()):
             st.rerun()
         result = state.read_upload(upload)
         if isinstance(result, IngestError):
-            st.error(f"**This file could not be read.** {result.problem}\n\n"
-                     f"**Expected:** {result.expected}\n\n**What to do:** {result.action}",
+            st.error(f"**This file could not be read.** {plain(in_words(result.problem))}\n\n"
+                     f"**Expected:** {plain(in_words(result.expected))}\n\n"
+                     f"**What to do:** {plain(in_words(result.action))}",
                      icon=":material/error:")
             try:
                 peek = peek_table(upload.data, name=upload.name,
@@ -130,7 +140,13 @@ for upload in list(uploads.values()):
         figures[1].metric("Rows read", f"{report.rows_read:,}")
         figures[2].metric("Rows used", f"{report.rows_used:,}")
         figures[3].metric("Rows left out", f"{report.rows_excluded:,}")
-        st.markdown(summary_markdown(report.summary_lines()))
+        # The report's own "Columns:" line names the internal fields: shown in words instead.
+        lines = [in_words(line) for line in report.summary_lines()
+                 if not line.startswith("Columns: ")]
+        summary = summary_markdown(lines)
+        if report.column_matches:
+            summary += "\n- " + column_matches_markdown(report.column_matches)
+        st.markdown(summary)
         if report.exclusions:
             st.markdown("**Rows left out, and why**")
             st.dataframe([{"Reason": e.reason, "Column": e.column or "", "Rows": e.count,
@@ -148,7 +164,7 @@ for upload in list(uploads.values()):
 
 dataset = state.upload_dataset()
 if dataset is not None and dataset.notes:
-    st.warning("\n\n".join(plain(note) for note in dataset.notes))
+    st.warning("\n\n".join(plain(in_words(note)) for note in dataset.notes))
 if dataset is not None:
     st.success(f"Ready: {len(dataset.organisations)} organisation(s), years "
                f"{', '.join(map(str, dataset.years))}. Choose the trust and year in the "

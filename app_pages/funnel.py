@@ -3,9 +3,16 @@
 import streamlit as st
 
 from wres_app.layout import synthetic_banner
-from wres_app.text import plain
+from wres_app.text import given, plain
 from wres_core.bands import MEDICAL_GRADES
-from wres_core.charts import funnel_chart, funnel_description, ladder_waterfall_chart, stage_chart
+from wres_core.charts import (
+    funnel_description,
+    funnel_headcount_chart,
+    funnel_share_chart,
+    ladder_waterfall_chart,
+    stage_chart,
+)
+from wres_core.formatting import format_year
 from wres_core.reports import (
     headline_figures,
     representation_display_table,
@@ -19,9 +26,21 @@ INTRO = ("Each stage compares how likely White staff are to progress with how li
 NO_RECRUITMENT = ("No recruitment data for this trust and year, so the recruitment stages "
                   "(applied, shortlisted, appointed) are not shown: the ladder is shown alone. "
                   "Add a recruitment file on the Data page to include them.")
+GROUP_PICKER = "Ethnic minority group shown"
+DETAIL_LABEL = "The statistics behind this, step by step"
+STAGE_CAPTION = ("Points are ratios, lines their intervals (log scale). Circles are significant "
+                 "after adjustment, diamonds are not; the bottleneck is ringed, and a step "
+                 "beyond chance that a zero count keeps from being sized is labelled so. "
+                 "The shaded band "
+                 "is the non-adverse range 0.80-1.25; the black line is parity.")
+WATERFALL_CAPTION = ("Each bar is one band step: it starts at the ladder's ratio below the step "
+                     "and ends at the ratio above it, so the bars chain from parity at the "
+                     "first band to the whole ladder's ratio at the top. Bars to the right are "
+                     "adverse steps; the bottleneck is outlined.")
 
 selection = st.session_state["selection"]
-synthetic_banner(selection.synthetic)
+present = selection.large
+synthetic_banner(selection.synthetic, compact=present)
 results = selection.results
 if results is None or selection.org_code is None or selection.year is None:
     st.title("Progression funnel")
@@ -31,27 +50,51 @@ if results is None or selection.org_code is None or selection.year is None:
 
 analysis = results.trust(selection.org_code, selection.year)
 options = selection.options
-st.title(f"Progression funnel: {plain(analysis.org.name)}, {analysis.year}")
-st.caption(f"{plain(analysis.org.code)} · {plain(analysis.org.region)} · "
-           f"{plain(analysis.org.type)} · {options.level_percent} intervals · "
+st.title(f"Progression funnel: {plain(analysis.org.name)}, {format_year(analysis.year)}")
+st.caption(f"{plain(analysis.org.code)} · {given(analysis.org.region, 'region')} · "
+           f"{given(analysis.org.type, 'type')} · {options.level_percent} intervals · "
            f"tiers {options.tiers.describe()}"
            + (f" · {options.staff_group} staff" if options.staff_group else ""))
-st.markdown(INTRO)
+if not present:
+    st.markdown(INTRO)
 
-# --- the headline: the bottleneck ----------------------------------------------------------
-st.subheader("Where is the bottleneck?")
-for bottleneck in analysis.bottlenecks:
-    prefix = f"**{bottleneck.comparison}:** " if options.groups == "detailed" else ""
-    box = st.error if bottleneck.stage_id else st.success
-    box(prefix + bottleneck.sentence)
+# --- which group: all BME staff, or one detailed group at a time ---------------------------
+bottlenecks = {b.comparison: b for b in analysis.bottlenecks}
+groups = sorted(bottlenecks)  # Asian, Black, Mixed, Other: the sidebar's order
+group = groups[0] if groups else None
+if len(groups) > 1:
+    # A widget's value is forgotten while another page is shown: the last group picked is
+    # kept apart, so that coming back to this page shows the same group.
+    if st.session_state.get("funnel_group") not in groups:
+        last = st.session_state.get("_funnel_group_last")
+        st.session_state["funnel_group"] = last if last in groups else groups[0]
+    # A segmented control can be clicked off; the first group then stands in.
+    group = st.segmented_control(GROUP_PICKER, groups, key="funnel_group") or groups[0]
+    st.session_state["_funnel_group_last"] = group
+
+# --- the headline: the bottleneck, in one sentence -----------------------------------------
+st.subheader("Where is the bottleneck?" if len(groups) < 2 else
+             f"Where is the bottleneck for {group} staff?")
+bottleneck = bottlenecks.get(group)
+if bottleneck is not None:
+    # Red: a bottleneck; amber: an adverse step that a zero count keeps from being sized;
+    # green: no clear bottleneck.
+    box = (st.error if bottleneck.stage_id else
+           st.warning if bottleneck.flagged_stage_ids else st.success)
+    box((f"**{group}:** " if len(groups) > 1 else "") + bottleneck.headline)
 
 stages = analysis.stage_table
 overall = analysis.overall.iloc[0] if len(analysis.overall) else None
-figures = headline_figures(analysis)
+figures = headline_figures(analysis, comparison=group)
 for column, figure in zip(st.columns(max(len(figures), 1)), figures):
     column.metric(figure.label, figure.value, help=figure.explanation)
     column.caption(figure.detail)
 
+if bottleneck is not None and bottleneck.detail:
+    with st.expander(DETAIL_LABEL):
+        st.markdown(bottleneck.detail)
+if present:
+    st.markdown(INTRO)
 if not analysis.has_recruitment:
     st.info(NO_RECRUITMENT)
 
@@ -60,32 +103,39 @@ st.subheader("Who is in each band")
 if analysis.representation.empty or overall is None:
     st.warning("This trust has no Agenda for Change staff in this year.")
 else:
-    st.altair_chart(funnel_chart(analysis.representation, float(overall["bme_share"]),
-                                 large=selection.large), width="content")
-    st.caption(funnel_description(analysis.representation, float(overall["bme_share"])))
+    overall_share = float(overall["bme_share"])
+    halves = st.columns(2)
+    halves[0].altair_chart(funnel_headcount_chart(analysis.representation, large=present),
+                           width="stretch")
+    halves[1].altair_chart(funnel_share_chart(analysis.representation, overall_share,
+                                              large=present), width="stretch")
+    st.caption(funnel_description(analysis.representation, overall_share))
 
 # --- the stages ---------------------------------------------------------------------------
-st.subheader("Every stage, with its interval")
+st.subheader("Every stage, with its interval" if len(groups) < 2 else
+             f"Every stage for {group} staff, with its interval")
 if stages.empty:
     st.warning("No stage could be computed: the data need White and ethnic minority staff in "
                "at least two bands.")
     st.stop()
-st.altair_chart(stage_chart(stages, large=selection.large, level=options.level),
-                width="content")
-st.caption("Points are ratios, lines their intervals (log scale). Circles are significant "
-           "after adjustment, diamonds are not. The shaded band is the non-adverse range "
-           "0.80-1.25; the black line is parity.")
+marked = (bottleneck.stage_id, group) if bottleneck is not None and bottleneck.stage_id else None
+shown_stages = stages[stages["comparison"] == group] if len(groups) > 1 else stages
+flagged = tuple((stage_id, group) for stage_id in bottleneck.flagged_stage_ids) if (
+    bottleneck is not None) else ()
+st.altair_chart(stage_chart(shown_stages, large=present, level=options.level,
+                            bottleneck=marked, flagged=flagged), width="stretch")
+st.caption(STAGE_CAPTION)
 
 contributions = analysis.contributions
-if len(contributions):
-    first_group = contributions["comparison"].iloc[0]
+group_steps = contributions[contributions["comparison"] == group] if len(contributions) else (
+    contributions)
+if len(group_steps):
     st.subheader("How the disparity builds up, band by band")
-    waterfall = ladder_waterfall_chart(contributions[contributions["comparison"] == first_group],
-                                       group_name=first_group, large=selection.large)
-    st.altair_chart(waterfall, width="content")
-    st.caption("Each bar is one band step: it starts at the ladder's ratio below the step and "
-               "ends at the ratio above it, so the bars chain from parity at the first band to "
-               "the whole ladder's ratio at the top. Bars to the right are adverse steps.")
+    waterfall = ladder_waterfall_chart(
+        group_steps, group_name=group, large=present,
+        bottleneck=bottleneck.stage_id if bottleneck is not None else None)
+    st.altair_chart(waterfall, width="stretch")
+    st.caption(WATERFALL_CAPTION)
 
 st.subheader("Stage table")
 st.dataframe(stage_display_table(stages), hide_index=True, width="stretch")

@@ -6,6 +6,7 @@ from wres_app import state
 from wres_app.layout import synthetic_banner
 from wres_app.text import plain
 from wres_core.charts import peer_funnel_chart, peer_strip_chart
+from wres_core.formatting import format_year
 from wres_core.peers import (
     DEFAULT_K,
     PEER_GROUP_LABELS,
@@ -28,9 +29,11 @@ SYNTHETIC_PEERS = ("**These peers are synthetic.** Your trust is being compared 
                    "page to learn how the comparison works, not to judge your trust. Upload a "
                    "national file (with at least {n} organisations) on the Data page for a real "
                    "comparison.")
+X_AXIS_LABELS = {"precision": "How sure (precision)",
+                 "headcount": "Ethnic minority headcount"}
 
 selection = st.session_state["selection"]
-synthetic_banner(selection.synthetic)
+synthetic_banner(selection.synthetic, compact=selection.large)
 st.title("Peer comparison")
 if selection.results is None or selection.org_code is None or selection.year is None:
     st.warning("No data to compare yet: choose the synthetic sample in the sidebar or upload "
@@ -94,7 +97,7 @@ table = peer_comparison(universe, group, adjust_overdispersion=adjusted)
 org_name = universe.organisations.set_index("org_code").loc[selection.org_code, "org_name"]
 st.subheader("In plain words")
 st.markdown(plain(peer_summary_sentence(table, group, org_name, universe.synthetic)))
-st.caption(f"Peers from {universe.source}, {source.year}.")
+st.caption(f"Peers from {universe.source}, {format_year(source.year)}.")
 
 if table.empty:
     st.stop()
@@ -104,14 +107,19 @@ stage_choices = list(dict.fromkeys(zip(table["stage_id"], table["comparison"])))
 labels = {(r["stage_id"], r["comparison"]): (r["label"] if r["comparison"] == "BME"
                                             else f"{r['label']} ({r['comparison']})")
           for r in table.to_dict("records")}
-default = default_funnel_stage(table)
+# The selected stage lives in session state, set on every run, never through ``index=``: a
+# default index that changes with the peer group changed what the browser showed but not the
+# value Python kept, so the box named one stage while the chart drew another. Setting it
+# each run also tells the browser the value explicitly. A stage that the new peer group does
+# not have falls back to the default.
+current_stage = st.session_state.get("peer_stage")
+st.session_state["peer_stage"] = (current_stage if current_stage in stage_choices
+                                  else default_funnel_stage(table))
 plot_columns = st.columns([3, 1])
-chosen = plot_columns[0].selectbox("Stage", stage_choices, index=stage_choices.index(default),
-                                   format_func=labels.get, key="peer_stage")
-x_axis = plot_columns[1].radio("Horizontal axis", ["precision", "headcount"],
-                               format_func={"precision": "Precision",
-                                            "headcount": "Ethnic minority headcount"}.get,
-                               key="peer_x_axis")
+chosen = plot_columns[0].selectbox("Stage", stage_choices, format_func=labels.get,
+                                   key="peer_stage")
+x_axis = plot_columns[1].radio("Horizontal axis", list(X_AXIS_LABELS),
+                               format_func=X_AXIS_LABELS.get, key="peer_x_axis")
 points, curves, funnel = peer_funnel_data(universe, group, chosen[0], chosen[1],
                                           adjust_overdispersion=adjusted, x_axis=x_axis)
 row = table[(table["stage_id"] == chosen[0]) & (table["comparison"] == chosen[1])].iloc[0]
@@ -119,7 +127,7 @@ st.altair_chart(peer_funnel_chart(points, curves, stage_label=labels[chosen],
                                   target=funnel.target_ratio, x_axis=x_axis,
                                   synthetic=universe.synthetic, large=selection.large,
                                   level=selection.options.level),
-                width="content")
+                width="stretch")
 left_out = int((~points["included"]).sum())
 st.caption(plain(row["sentence"]) + (
     f" {left_out} peer(s) with a zero count cannot be placed on the plot." if left_out else ""))
@@ -127,7 +135,7 @@ st.caption(plain(row["sentence"]) + (
 st.subheader("Every stage against peers")
 strip_rows = peer_stage_table(universe, group, chosen[1])
 st.altair_chart(peer_strip_chart(strip_rows, synthetic=universe.synthetic,
-                                 large=selection.large), width="content")
+                                 large=selection.large), width="stretch")
 st.caption("Each faint tick is a peer trust, the black tick the peer median, the diamond "
            "this trust. The shaded band is the non-adverse range 0.80-1.25.")
 

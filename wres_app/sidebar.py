@@ -11,8 +11,16 @@ from dataclasses import dataclass
 import streamlit as st
 
 from wres_app import state
+from wres_app.layout import (
+    PRESENT_KEY,
+    PRESENT_PARAM,
+    PRESENT_VALUE,
+    presentation_requested,
+    sync_presentation_param,
+)
 from wres_core.analysis import AllResults
 from wres_core.bands import AFC_BANDS, TierDefinition
+from wres_core.formatting import format_year
 from wres_core.options import ADJUSTMENT_LABELS, AnalysisOptions
 
 CI_LABELS = {
@@ -89,12 +97,27 @@ def _pick_org(results: AllResults) -> tuple[str | None, int | None]:
         return org_code, None
     if st.session_state.get("year") not in years:
         st.session_state["year"] = years[-1]
-    year = st.sidebar.selectbox("Year (31 March snapshot)", list(reversed(years)), key="year")
+    year = st.sidebar.selectbox("Year (31 March snapshot)", list(reversed(years)), key="year",
+                                format_func=format_year)
     return org_code, int(year)
+
+
+def _presentation_toggle() -> bool:
+    """Presentation mode, on from the start when the URL says ``?present=1``."""
+    if PRESENT_KEY not in st.session_state:
+        st.session_state[PRESENT_KEY] = presentation_requested()
+    present = st.sidebar.toggle(
+        "Presentation mode (projector)", key=PRESENT_KEY,
+        help="Bigger headline figures and chart text, the bottleneck and the headline "
+             "figures on the first screen, charts at full width. Bookmark the page with "
+             f"?{PRESENT_PARAM}={PRESENT_VALUE} in its address to open it this way.")
+    sync_presentation_param(present)
+    return present
 
 
 def draw_sidebar() -> Selection:
     st.sidebar.title("WRES Explorer")
+    large = _presentation_toggle()
     has_uploads = bool(state.uploads())
     # The Data page asks to switch to the user's files after an upload; widgets can only be
     # changed before they are drawn, hence the hand-over through session state.
@@ -121,7 +144,6 @@ def draw_sidebar() -> Selection:
     if results is not None:
         org_code, year = _pick_org(results)
     with st.sidebar.expander("Display and export", expanded=False):
-        large = st.toggle("Large type for a projector", key="large_type")
         suppress = st.toggle("Suppress small counts in exports (1-7 shown as *)", value=True,
                              key="suppress_exports",
                              help="NHS publications hide small counts that could identify "

@@ -4,7 +4,12 @@ Charts are built here, not in the app, so that the exported packs draw the same 
 Design rules: the Okabe-Ito colour-blind-safe palette; ratios on a log axis (a ratio of 2 and
 a ratio of 1/2 are the same distance from parity); the parity line at 1 and the non-adverse
 range 0.80-1.25 shaded; tooltips with the exact numbers; a ``description`` on every chart for
-screen readers; and a ``large`` option with bigger type for projectors.
+screen readers; a "1" tick on every ratio axis; the bottleneck marked where a chart shows it;
+and a ``large`` option with bigger type for projectors (presentation mode).
+
+Widths given here are for exports; the app draws every chart at the width of its column
+(``st.altair_chart(..., width="stretch")``), so legends sit below the plot where a chart may
+be narrow, and nothing is clipped on a 1280x720 projector.
 """
 
 from __future__ import annotations
@@ -40,12 +45,36 @@ def _sizes(large: bool) -> dict[str, int]:
             "stroke": 4 if large else 2.5}
 
 
-def _configure(chart: alt.TopLevelMixin, large: bool) -> alt.TopLevelMixin:
+BOTTLENECK_LABEL = "bottleneck"
+# An adverse step beyond chance whose zero count keeps it from being sized (and named as the
+# bottleneck): Bottleneck.flagged_stage_ids.
+FLAGGED_LABEL = "zero count, beyond chance"
+
+# Ticks offered on a ratio (log) axis: parity, the non-adverse range's ends and the usual
+# 1-2-5 steps; those inside the axis's domain are drawn, so 1 is always labelled.
+RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, NON_ADVERSE_LOW, 1.0, NON_ADVERSE_HIGH, 2.0,
+               5.0, 10.0, 20.0, 50.0, 100.0)
+
+
+def ratio_ticks(domain: tuple[float, float]) -> list[float]:
+    """The :data:`RATIO_TICKS` inside ``domain`` (1 always included: every ratio axis's domain
+    contains parity, see :func:`_log_domain`)."""
+    low, high = domain
+    return [t for t in RATIO_TICKS if low <= t <= high or t == 1.0]
+
+
+def ratio_axis(title: str, domain: tuple[float, float]) -> alt.Axis:
+    """A log-scale ratio axis with ticks at :func:`ratio_ticks`, written as 0.8, 1, 1.25, 2."""
+    return alt.Axis(title=title, values=ratio_ticks(domain), format="~g", grid=True)
+
+
+def _configure(chart: alt.TopLevelMixin, large: bool,
+               legend_orient: str = "bottom") -> alt.TopLevelMixin:
     s = _sizes(large)
     return (chart.configure_axis(labelFontSize=s["label"], titleFontSize=s["title"],
                                  labelLimit=400)
             .configure_legend(labelFontSize=s["label"], titleFontSize=s["title"],
-                              orient="right")
+                              orient=legend_orient, labelLimit=400)
             .configure_title(fontSize=s["heading"], anchor="start")
             .configure_view(strokeWidth=0))
 
@@ -71,18 +100,26 @@ def funnel_data(representation: pd.DataFrame, include_medical: bool = False) -> 
                                        "interval", "unknown_share"])
 
 
-def funnel_chart(representation: pd.DataFrame, overall_share: float, *, group_name: str = "BME",
-                 large: bool = False, title: str | None = None) -> alt.TopLevelMixin:
-    """Headcount by band (White / BME / unknown, centred like a funnel) beside the BME share
-    of each band with its Wilson interval and a line at the trust-wide share."""
+# Both halves of the funnel use this band scale, so that drawn side by side as two charts
+# their rows line up (a point mark would otherwise get a point scale, offset from the bars).
+_BAND_ROWS = alt.Scale(type="band", paddingInner=0.1, paddingOuter=0.05)
+
+
+def _funnel_bands(representation: pd.DataFrame) -> list[str]:
+    """Band labels present, top band first (the order the funnel is drawn in)."""
+    present = {band_label(str(b)) for b in representation["band"]
+               if str(b) in AFC_BANDS}
+    return [band_label(b) for b in reversed(AFC_BANDS) if band_label(b) in present]
+
+
+def funnel_headcount_chart(representation: pd.DataFrame, *, group_name: str = "BME",
+                           large: bool = False, configure: bool = True) -> alt.Chart:
+    """Headcount by band (White / BME / unknown), bars centred like a funnel."""
     data = funnel_data(representation)
-    order = [band_label(b) for b in reversed(AFC_BANDS)]
-    present = [b for b in order if b in set(data["band"])]
-    s = _sizes(large)
+    present = _funnel_bands(representation)
     colour = alt.Color("group:N", title="Ethnicity", scale=alt.Scale(
         domain=["White", "BME", "Unknown"], range=[WHITE_COLOUR, BME_COLOUR, UNKNOWN_COLOUR]),
         legend=alt.Legend(labelExpr=f"datum.label == 'BME' ? '{group_name}' : datum.label"))
-    y = alt.Y("band:N", sort=present, title=None)
     tooltip = [alt.Tooltip("band:N", title="Band"), alt.Tooltip("group:N", title="Group"),
                alt.Tooltip("headcount:Q", title="Headcount", format=","),
                alt.Tooltip("band_total:Q", title="All staff in band", format=","),
@@ -91,14 +128,26 @@ def funnel_chart(representation: pd.DataFrame, overall_share: float, *, group_na
     bars = alt.Chart(data).mark_bar().encode(
         # Centred bars make a funnel; their axis numbers would mean nothing, so the exact
         # headcounts are in the tooltips and the text description instead.
-        y=y, x=alt.X("headcount:Q", stack="center", title="Headcount (bars centred)",
-                     axis=alt.Axis(labels=False, ticks=False, grid=False)),
+        y=alt.Y("band:N", sort=present, title=None, scale=_BAND_ROWS),
+        x=alt.X("headcount:Q", stack="center", title="Staff in each band (bars centred)",
+                axis=alt.Axis(labels=False, ticks=False, grid=False)),
         color=colour, order=alt.Order("group_order:Q"), tooltip=tooltip,
     ).transform_calculate(
         group_order="datum.group == 'White' ? 0 : datum.group == 'BME' ? 1 : 2"
     ).properties(width=420 if not large else 560, height=alt.Step(30 if large else 24),
-                 title="Headcount by band")
+                 # A subtitle like the share chart's, so that side by side their rows align.
+                 title=alt.TitleParams("Headcount by band",
+                                       subtitle="White, ethnic minority and unknown staff"))
+    return _configure(bars, large) if configure else bars
 
+
+def funnel_share_chart(representation: pd.DataFrame, overall_share: float, *,
+                       group_name: str = "BME", large: bool = False,
+                       band_labels: bool = True, configure: bool = True) -> alt.LayerChart:
+    """The BME share of each band with its Wilson interval and a line at the trust-wide
+    share; the share axis runs 0-100% so it never stops short of a band's share."""
+    s = _sizes(large)
+    present = _funnel_bands(representation)
     shares = representation[representation["band"].astype(str).isin(AFC_BANDS)].copy()
     shares["band"] = [band_label(str(b)) for b in shares["band"]]
     shares["share_text"] = [format_share(v) for v in shares["bme_share"]]
@@ -113,19 +162,37 @@ def funnel_chart(representation: pd.DataFrame, overall_share: float, *, group_na
                      alt.Tooltip("white:Q", title="White", format=",")]
     x_share = alt.X("bme_share:Q", title=f"{group_name} share of staff with known ethnicity",
                     axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
+    y = alt.Y("band:N", sort=present, title=None, scale=_BAND_ROWS,
+              axis=alt.Axis() if band_labels else None)
     rules = base.mark_rule(strokeWidth=s["stroke"], color=BME_COLOUR).encode(
-        y=alt.Y("band:N", sort=present, title=None, axis=None), x=alt.X("ci_low:Q"),
-        x2="ci_high:Q", tooltip=share_tooltip)
+        y=y, x=alt.X("ci_low:Q"), x2="ci_high:Q", tooltip=share_tooltip)
     points = base.mark_point(filled=True, size=s["point"], color=BME_COLOUR).encode(
-        y=alt.Y("band:N", sort=present, title=None, axis=None), x=x_share, tooltip=share_tooltip)
+        y=y, x=x_share, tooltip=share_tooltip)
     overall = alt.Chart(pd.DataFrame({"share": [overall_share],
                                       "text": [f"Trust-wide {format_share(overall_share)}"]}))
     overall_rule = overall.mark_rule(strokeDash=[6, 4], color=WITHIN_COLOUR,
                                      strokeWidth=2).encode(
         x="share:Q", tooltip=[alt.Tooltip("text:N", title="All AfC staff")])
-    share_chart = (overall_rule + rules + points).properties(
+    chart = (overall_rule + rules + points).properties(
         width=300 if not large else 380, height=alt.Step(30 if large else 24),
-        title=f"{group_name} share per band")
+        title=alt.TitleParams(f"{group_name} share per band",
+                              subtitle="dashed line: the trust-wide share"))
+    if configure:
+        chart = chart.properties(description=funnel_description(
+            representation, overall_share, group_name))
+        return _configure(chart, large)
+    return chart
+
+
+def funnel_chart(representation: pd.DataFrame, overall_share: float, *, group_name: str = "BME",
+                 large: bool = False, title: str | None = None) -> alt.TopLevelMixin:
+    """Headcount by band (White / BME / unknown, centred like a funnel) beside the BME share
+    of each band with its Wilson interval and a line at the trust-wide share (for exports;
+    the app draws the two halves side by side at its columns' width)."""
+    bars = funnel_headcount_chart(representation, group_name=group_name, large=large,
+                                  configure=False)
+    share_chart = funnel_share_chart(representation, overall_share, group_name=group_name,
+                                     large=large, band_labels=False, configure=False)
     chart = alt.hconcat(bars, share_chart, spacing=10).resolve_scale(y="shared")
     description = funnel_description(representation, overall_share, group_name)
     chart = chart.properties(description=description, title=title or "")
@@ -188,14 +255,42 @@ def stage_chart_data(stages: pd.DataFrame) -> tuple[pd.DataFrame, tuple[float, f
     return data, domain
 
 
+def _mark_bottleneck(labels: pd.Series, is_bottleneck: pd.Series | np.ndarray,
+                     is_flagged: pd.Series | np.ndarray | None = None) -> list[str]:
+    """Axis labels with the bottleneck named as such ("Band 5 to band 6 (bottleneck)"), and
+    flagged zero-count steps ("Band 9 to VSM (zero count, beyond chance)")."""
+    flagged = np.zeros(len(labels), bool) if is_flagged is None else np.asarray(is_flagged)
+    return [f"{label} ({BOTTLENECK_LABEL})" if mark else
+            f"{label} ({FLAGGED_LABEL})" if flag else label
+            for label, mark, flag in zip(labels, is_bottleneck, flagged)]
+
+
+def _bold_bottleneck_labels() -> alt.ExprRef:
+    return alt.expr(f"indexof(datum.label, '({BOTTLENECK_LABEL})') >= 0 || "
+                    f"indexof(datum.label, '({FLAGGED_LABEL})') >= 0 ? 'bold' : 'normal'")
+
+
 def stage_chart(stages: pd.DataFrame, *, large: bool = False, title: str | None = None,
-                level: float = 0.95) -> alt.TopLevelMixin:
+                level: float = 0.95, bottleneck: tuple[str, str] | None = None,
+                flagged: tuple[tuple[str, str], ...] = ()) -> alt.TopLevelMixin:
     """Each stage's ratio on a log axis with its interval; parity at 1; 0.80-1.25 shaded;
-    adverse stages coloured; recruitment stages first, then the band steps, then the tiers."""
+    adverse stages coloured; recruitment stages first, then the band steps, then the tiers.
+
+    ``bottleneck`` is the (stage id, comparison group) of the bottleneck: its row is labelled
+    "(bottleneck)" in bold and its point ringed in black. ``flagged`` are (stage id, group)
+    pairs of adverse steps beyond chance with a zero count: labelled so, in bold.
+    """
     data, domain = stage_chart_data(stages)
     s = _sizes(large)
+    data["is_bottleneck"] = ((data["stage_id"] == bottleneck[0])
+                             & (data["comparison"] == bottleneck[1])) if bottleneck else False
+    is_flagged = [(sid, group) in set(flagged)
+                  for sid, group in zip(data["stage_id"], data["comparison"])]
+    data["display_label"] = _mark_bottleneck(data["display_label"], data["is_bottleneck"],
+                                             is_flagged)
     order = list(dict.fromkeys(data["display_label"]))
-    y = alt.Y("display_label:N", sort=order, title=None)
+    y = alt.Y("display_label:N", sort=order, title=None,
+              axis=alt.Axis(labelFontWeight=_bold_bottleneck_labels()))
     x_scale = alt.Scale(type="log", domain=list(domain), clamp=True)
     level_text = f"{level * 100:g}%"
     tooltip = [alt.Tooltip("label:N", title="Stage"), alt.Tooltip("comparison:N", title="Group"),
@@ -215,15 +310,19 @@ def stage_chart(stages: pd.DataFrame, *, large: bool = False, title: str | None 
         domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values())))
     base = alt.Chart(data)
     intervals = base.mark_rule(strokeWidth=s["stroke"]).encode(
-        y=y, x=alt.X("x_low:Q", scale=x_scale,
-                     title="Ratio, White vs ethnic minority staff (log scale; above 1 adverse)"),
+        y=y, x=alt.X("x_low:Q", scale=x_scale, axis=ratio_axis(
+            "Ratio, White vs ethnic minority staff (log scale; above 1 adverse)", domain)),
         x2="x_high:Q", color=colour, tooltip=tooltip)
     points = base.mark_point(filled=True, size=s["point"]).encode(
         y=y, x=alt.X("x_ratio:Q", scale=x_scale), color=colour,
         shape=alt.Shape("significance:N", title="After adjustment", scale=alt.Scale(
             domain=["significant", "not significant"], range=["circle", "diamond"])),
         tooltip=tooltip)
-    chart = (shade + parity + intervals + points).properties(
+    ring = alt.Chart(data[data["is_bottleneck"]]).mark_point(
+        shape="circle", filled=False, size=s["point"] * 3.5, color="black",
+        strokeWidth=s["stroke"]).encode(y=y, x=alt.X("x_ratio:Q", scale=x_scale),
+                                        tooltip=tooltip)
+    chart = (shade + parity + intervals + points + ring).properties(
         width=560 if not large else 760, height=alt.Step(34 if large else 26),
         title=title or "")
     chart = chart.properties(description=stage_description(stages, level))
@@ -243,13 +342,17 @@ def stage_description(stages: pd.DataFrame, level: float = 0.95) -> str:
 
 
 def ladder_waterfall_chart(contributions: pd.DataFrame, *, group_name: str = "BME",
-                           large: bool = False) -> alt.TopLevelMixin:
+                           large: bool = False,
+                           bottleneck: str | None = None) -> alt.TopLevelMixin:
     """The ladder's disparity building up step by step (a waterfall on a log axis).
 
     Each bar runs from the ladder's ratio below a step to the ratio above it, so the bars
     chain from parity (1) at the first band to the whole ladder's ratio at the top; adverse
     steps push right, favourable steps pull left. Steps with a zero count are left out.
+    ``bottleneck`` is the bottleneck's stage id: its bar is outlined in black and its label
+    reads "(bottleneck)" in bold.
     """
+    s = _sizes(large)
     data = contributions[np.isfinite(contributions["log_ratio"].astype(float))].copy()
     data["end"] = data["cumulative_ratio"].astype(float)
     data["start"] = data["end"] / data["ratio"].astype(float)
@@ -258,16 +361,22 @@ def ladder_waterfall_chart(contributions: pd.DataFrame, *, group_name: str = "BM
                                                                    data["ci_high"])]
     data["share_text"] = [format_share(v, 0) for v in data["adverse_share"]]
     data["cumulative_text"] = [format_ratio(v) for v in data["end"]]
-    order = list(dict.fromkeys(data["label"]))
+    data["is_bottleneck"] = data["stage_id"] == bottleneck
+    data["display_label"] = _mark_bottleneck(data["label"], data["is_bottleneck"])
+    order = list(dict.fromkeys(data["display_label"]))
     domain = _log_domain([data["start"], data["end"]])
     x_scale = alt.Scale(type="log", domain=list(domain), clamp=True)
     bars = alt.Chart(data).mark_bar(height=18 if large else 14).encode(
-        y=alt.Y("label:N", sort=order, title=None),
-        x=alt.X("start:Q", scale=x_scale,
-                title=f"Ladder ratio, White vs {group_name}, from the first band (log scale)"),
+        y=alt.Y("display_label:N", sort=order, title=None,
+                axis=alt.Axis(labelFontWeight=_bold_bottleneck_labels())),
+        x=alt.X("start:Q", scale=x_scale, axis=ratio_axis(
+            f"Ratio over the ladder so far, White vs {group_name} (log scale)", domain)),
         x2="end:Q",
         color=alt.Color("verdict:N", title="Step", scale=alt.Scale(
             domain=list(VERDICT_COLOURS), range=list(VERDICT_COLOURS.values()))),
+        stroke=alt.condition("datum.is_bottleneck", alt.value("black"), alt.value(None)),
+        strokeWidth=alt.condition("datum.is_bottleneck", alt.value(s["stroke"]),
+                                  alt.value(0)),
         tooltip=[alt.Tooltip("label:N", title="Step"),
                  alt.Tooltip("ratio_text:N", title="Step ratio"),
                  alt.Tooltip("interval_text:N", title="Interval"),
@@ -278,12 +387,18 @@ def ladder_waterfall_chart(contributions: pd.DataFrame, *, group_name: str = "BM
     chart = (parity + bars).properties(width=560 if not large else 760,
                                        height=alt.Step(30 if large else 24))
     parts = "; ".join(f"{r['label']}: step ratio {format_ratio(r['ratio'])}, ladder ratio "
-                      f"{format_ratio(r['end'])}" for _, r in data.iterrows())
+                      f"{format_ratio(r['end'])}"
+                      + (" (the bottleneck)" if r["is_bottleneck"] else "")
+                      for _, r in data.iterrows())
     chart = chart.properties(description=f"The ladder's disparity step by step. {parts}.")
     return _configure(chart, large)
 
 
 # --- peer comparison ----------------------------------------------------------------------
+
+# What the precision axis means, in words a board member reads without a statistics course:
+# precision is 1 / standard error, so trusts with narrower intervals sit further right.
+PRECISION_AXIS_TITLE = "How sure: narrower intervals to the right"
 
 PEER_VERDICT_COLOURS = {
     "strongly higher": "#A13C00", "significantly higher": ADVERSE_COLOUR, "similar": "#777777",
@@ -310,8 +425,8 @@ def peer_funnel_chart(points: pd.DataFrame, curves: pd.DataFrame, *, stage_label
                            in zip(data["white_from"], data["white_to"], data["bme_from"],
                                   data["bme_to"])]
     x_field = "precision" if x_axis == "precision" else "bme_headcount"
-    x_title = ("Precision (1 / standard error of the log ratio)" if x_axis == "precision"
-               else "Ethnic minority headcount in the stage")
+    x_title = (PRECISION_AXIS_TITLE if x_axis == "precision"
+               else "Ethnic minority staff in the stage (headcount)")
     curve = curves
     curve_x = "precision" if x_axis == "precision" else "headcount"
     # The axis follows the organisations, not the limits: at low precision the 99.8% limits
@@ -325,7 +440,10 @@ def peer_funnel_chart(points: pd.DataFrame, curves: pd.DataFrame, *, stage_label
     long["side"] = np.where(long["limit"].str.startswith("low"), "low", "high")
     lines = alt.Chart(long).mark_line(strokeWidth=1.5).encode(
         x=alt.X(f"{curve_x}:Q", title=x_title),
-        y=alt.Y("value:Q", scale=y_scale, title="Ratio, White vs group (log scale)"),
+        # Short enough to stay within the plot's height in large type: a longer axis title
+        # pushed the chart's own title out of the top of the frame.
+        y=alt.Y("value:Q", scale=y_scale, axis=ratio_axis(
+            "Ratio (log scale; above 1 adverse)", domain)),
         detail="limit:N",
         strokeDash=alt.StrokeDash("band:N", title="Control limits", scale=alt.Scale(
             domain=["95% limits", "99.8% limits"], range=[[6, 3], [1, 0]])),
@@ -355,7 +473,7 @@ def peer_funnel_chart(points: pd.DataFrame, curves: pd.DataFrame, *, stage_label
         x=alt.X(f"{x_field}:Q"), y=alt.Y("ratio:Q", scale=y_scale), text="who:N")
     title = f"{stage_label}: funnel plot{' (synthetic peers)' if synthetic else ''}"
     chart = (lines + target_rule + peers + trust + label).properties(
-        width=620 if not large else 820, height=380 if not large else 480, title=title)
+        width=620 if not large else 820, height=380 if not large else 460, title=title)
     trust_rows = data[data["is_trust"]]
     trust_text = (f"This trust: ratio {format_ratio(trust_rows['ratio'].iloc[0])}, "
                   f"{trust_rows['verdict'].iloc[0]}. " if len(trust_rows) else "")
@@ -363,7 +481,7 @@ def peer_funnel_chart(points: pd.DataFrame, curves: pd.DataFrame, *, stage_label
         f"Funnel plot of {len(data)} organisations for {stage_label}. Peer target "
         f"{format_ratio(target)}. {trust_text}"
         f"{(data['verdict'] != 'similar').sum()} organisations lie outside the 95% limits."))
-    return _configure(chart, large)
+    return _configure(chart, large, legend_orient="right")
 
 
 def peer_strip_chart(stage_rows: pd.DataFrame, *, synthetic: bool = False,
@@ -391,8 +509,8 @@ def peer_strip_chart(stage_rows: pd.DataFrame, *, synthetic: bool = False,
         x=alt.X("x:Q", scale=x_scale))
     peers = alt.Chart(data[~data["is_trust"]]).mark_tick(
         color=PEER_COLOUR, opacity=0.35, thickness=2, size=16 if large else 12).encode(
-        x=alt.X("ratio:Q", scale=x_scale,
-                title="Ratio, White vs group (log scale; above 1 adverse)"),
+        x=alt.X("ratio:Q", scale=x_scale, axis=ratio_axis(
+            "Ratio, White vs ethnic minority staff (log scale; above 1 adverse)", domain)),
         y=y, tooltip=tooltip)
     medians = data[~data["is_trust"]].groupby("label", as_index=False)["ratio"].median()
     medians["text"] = [f"Peer median {format_ratio(v)}" for v in medians["ratio"]]

@@ -240,6 +240,46 @@ def _quantile(values: np.ndarray, q: float) -> float:
     return float(a + (b - a) * t)
 
 
+# A ratio is "well" beyond a 99.8% limit only when it is more than 5% beyond it (on the ratio
+# scale): a ratio of 2.42 against a limit of 2.34 is "above", not "well above".
+WELL_BEYOND_FACTOR = 1.05
+
+
+def verdict_phrase(verdict: str, ratio: float, limits_95: tuple[float, float],
+                   limits_998: tuple[float, float]) -> str:
+    """How the trust's ratio sits against its funnel limits, in words that match them exactly.
+
+    ``limits_95`` and ``limits_998`` are the (low, high) control limits at the trust's own
+    precision, the same limits that decided ``verdict`` (:meth:`FunnelResult.verdict_labels`).
+
+    - "strongly higher": above the upper 99.8% limit, named with its value; "well above"
+      only when ``ratio >= WELL_BEYOND_FACTOR x limit`` (never within 5% of it);
+    - "significantly higher": above the upper 95% limit, within the 99.8% one;
+    - the "lower" verdicts mirror these (``ratio <= limit / WELL_BEYOND_FACTOR`` for "well
+      below");
+    - "similar": within the 95% limits.
+    """
+    low95, high95 = limits_95
+    low998, high998 = limits_998
+    if verdict == "strongly higher":
+        how = "well above" if ratio >= high998 * WELL_BEYOND_FACTOR else "above"
+        return (f"{how} the upper 99.8% limit of its peers ({format_ratio(high998)}): "
+                "strongly more adverse")
+    if verdict == "significantly higher":
+        return (f"above the upper 95% limit of its peers ({format_ratio(high95)}), within the "
+                "99.8% limit: significantly more adverse")
+    if verdict == "strongly lower":
+        how = "well below" if ratio <= low998 / WELL_BEYOND_FACTOR else "below"
+        return (f"{how} the lower 99.8% limit of its peers ({format_ratio(low998)}): "
+                "strongly less adverse")
+    if verdict == "significantly lower":
+        return (f"below the lower 95% limit of its peers ({format_ratio(low95)}), within the "
+                "99.8% limit: significantly less adverse")
+    if verdict == "similar":
+        return "in line with its peers (within the 95% limits)"
+    return verdict
+
+
 def _comparison_sentence(row: dict, group: PeerGroup, synthetic: bool) -> str:
     peers = f"{group.description}{' (synthetic)' if synthetic else ''}"
     verdict = row["verdict"]
@@ -248,11 +288,8 @@ def _comparison_sentence(row: dict, group: PeerGroup, synthetic: bool) -> str:
         reason = verdict.removeprefix("not assessed (").removesuffix(")")
         return (f"{row['label']}: the trust's ratio, {ratio}, could not be placed on the peer "
                 f"funnel plot ({reason}).")
-    phrase = {"significantly higher": "significantly higher (more adverse) than its peers",
-              "strongly higher": "well above the 99.8% limits of its peers (more adverse)",
-              "significantly lower": "significantly lower (less adverse) than its peers",
-              "strongly lower": "well below the 99.8% limits of its peers (less adverse)",
-              "similar": "in line with its peers"}.get(verdict, verdict)
+    phrase = verdict_phrase(verdict, row["ratio"], (row["low95"], row["high95"]),
+                            (row["low998"], row["high998"]))
     return (f"Compared with {peers}, the trust's ratio for {lower_first(row['label'])} is "
             f"{ratio}: {phrase} (peer median {format_ratio(row['median'])}; rank "
             f"{row['rank']} of {row['n']}, 1 = most adverse).")

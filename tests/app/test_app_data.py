@@ -142,7 +142,7 @@ def test_a_bad_file_gets_an_error_naming_the_problem(uploaded_app, name, data, p
     switch(at, "data")
     errors = texts(at.main.error)
     assert len(errors) == 1
-    assert errors[0].startswith(f"**This file could not be read.** {problem}")
+    assert errors[0].replace("\\", "").startswith(f"**This file could not be read.** {problem}")
     assert "**What to do:**" in errors[0]
     for page in ("funnel", "peers"):
         switch(at, page)
@@ -193,3 +193,78 @@ def test_a_file_without_a_recognised_band_column_can_be_mapped_by_hand(uploaded_
     assert texts(at.main.error) == []
     assert metrics(at) == [("Read as", "Workforce"), ("Rows read", "4"), ("Rows used", "4"),
                            ("Rows left out", "0")]
+
+
+INTERNAL_NAMES = re.compile(r"org_code|org_name|org_type|staff_id|staff_group|ethnic_group|"
+                            r"band_map|ethnicity_map|_map\b")
+
+
+def every_text(at) -> list[str]:
+    """Every label, value, option and table heading on the page, as the user sees them."""
+    out = []
+
+    def walk(node):
+        for attr in ("label", "body", "placeholder", "help"):
+            value = getattr(node, attr, None)
+            if isinstance(value, str):
+                out.append(value)
+        proto = getattr(node, "proto", None)
+        for attr in ("label", "body", "help"):
+            value = getattr(proto, attr, None)
+            if isinstance(value, str):
+                out.append(value)
+        out.extend(str(o) for o in getattr(node, "options", []) or [])
+        if getattr(node, "type", "") in ("markdown", "caption", "alert", "error", "warning",
+                                         "info", "success", "metric", "subheader", "title"):
+            out.append(str(node.value))
+        if getattr(node, "type", "") == "arrow_data_frame":
+            out.extend(str(c) for c in node.value.columns)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    return [t.replace("\\", "") for t in out]
+
+
+def test_the_data_page_names_fields_in_words_not_internal_names(uploaded_app):
+    grades = (b"Trust;Scale point;Ethnic origin;Staff\nRYY Hand Mapped Trust;Band 5;A;30\n")
+    at = uploaded_app({"messy.csv": MESSY_CSV, "trust_esr_extract.csv": ESR.read_bytes(),
+                       "grades.csv": grades})
+    switch(at, "data")
+    shown = every_text(at)
+    leaks = [t for t in shown if INTERNAL_NAMES.search(t)]
+    assert leaks == [], leaks
+    # The column pickers and the column line name the fields as people do.
+    labels = {s.label for s in at.selectbox}
+    assert {"Organisation code", "Trust type", "Staff number (one row per person)",
+            "Pay band"} <= labels
+    columns = [line for t in shown for line in t.splitlines()
+               if line.startswith("- Columns: Organisation code: column ")]
+    assert columns and "Region: not in the file" in columns[0], columns
+
+
+def test_an_xls_file_is_accepted_and_told_to_be_saved_as_xlsx(uploaded_app):
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)   # an OLE2 (.xls) header
+    at = uploaded_app({"old.xls": ole})
+    switch(at, "data")
+    uploader = at.get("file_uploader")[0]
+    assert ".xls" in list(uploader.proto.type)
+    errors = [t.replace("\\", "") for t in texts(at.main.error)]
+    assert len(errors) == 1 and "old-style Excel .xls" in errors[0], errors
+    assert "save it as .xlsx" in errors[0]
+
+
+def test_a_trust_without_region_or_type_says_not_given_in_words(uploaded_app):
+    at = uploaded_app({"messy.csv": MESSY_CSV})
+    caption = texts(at.main.caption)[0].replace("\\", "")
+    assert caption.startswith("RXX · region not given · type not given · "), caption
+
+
+def test_a_file_without_a_year_says_year_not_given_in_title_and_sidebar(uploaded_app):
+    no_year = (b"Organisation code;Pay band;Ethnicity;Headcount\n"
+               b"RQQ;Band 5;A;30\nRQQ;Band 5;N;10\nRQQ;Band 6;A;20\nRQQ;Band 6;N;4\n")
+    at = uploaded_app({"no_year.csv": no_year})
+    title = texts(at.main.title)[0]
+    assert title.endswith(", year not given"), title
+    year_box = at.selectbox(key="year")
+    assert year_box.options == ["year not given"]

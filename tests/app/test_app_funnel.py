@@ -5,10 +5,12 @@ change what is shown."""
 from __future__ import annotations
 
 import itertools
+import json
 
 import pandas as pd
+import pyarrow as pa
 import pytest
-from apptest_helpers import assert_ok, stage_table, switch, texts
+from apptest_helpers import MESSY_CSV, assert_ok, stage_table, switch, texts
 
 AFC_ORDER = ["1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9", "VSM"]
 TIERS = {"lower": AFC_ORDER[:5], "middle": AFC_ORDER[5:7], "upper": AFC_ORDER[7:]}
@@ -73,8 +75,9 @@ def shown_stages(at) -> dict[str, tuple[int, int, int, int, str]]:
 
 
 def bottleneck_sentences(at) -> list[str]:
-    return [t for t in texts(at.error) + texts(at.success)
-            if t.lstrip("*").split(":** ")[-1].startswith(("The bottleneck is", "No band step"))]
+    return [t for t in texts(at.error) + texts(at.warning) + texts(at.success)
+            if t.lstrip("*").split(":** ")[-1].startswith(("The bottleneck is", "No band step",
+                                                           "There are no "))]
 
 
 @pytest.mark.parametrize(("org", "year"), [("SYN041", 2024), ("SYN150", 2021)])
@@ -122,15 +125,84 @@ def test_the_bottleneck_sentence_names_an_adverse_significant_step(app):
             assert texts(app.success) == [sentence]
 
 
-def test_detailed_groups_show_asian_black_mixed_other(app):
+def chart_specs(at) -> list[dict]:
+    """Every chart's Vega-Lite spec, with ``rows``: its largest data set (Streamlit sends
+    the data apart from the spec, as Arrow)."""
+    specs = []
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        frames = [pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets]
+        spec["rows"] = max(frames, key=len).to_dict("records") if frames else []
+        specs.append(spec)
+    return specs
+
+
+def waterfall_spec(at) -> dict:
+    found = [spec for spec in chart_specs(at)
+             if spec.get("description", "").startswith("The ladder's disparity step by step")]
+    assert len(found) == 1, "one waterfall on the page"
+    return found[0]
+
+
+def stage_chart_spec(at) -> dict:
+    found = [spec for spec in chart_specs(at)
+             if spec.get("description", "").startswith("Ratios of White to ethnic minority")]
+    assert len(found) == 1, "one stage chart on the page"
+    return found[0]
+
+
+def chart_rows(spec: dict) -> list[dict]:
+    return spec["rows"]
+
+
+def test_detailed_groups_each_with_its_bottleneck_figures_and_waterfall(app):
     app.selectbox(key="org_code").set_value("SYN041").run()
     app.radio(key="opt_groups").set_value("detailed").run()
     assert_ok(app)
     table = stage_table(app)
     assert set(table["Group"]) == {"Asian", "Black", "Mixed", "Other"}
     assert table.groupby("Group").size().nunique() == 1
-    prefixes = sorted(s.split(":**")[0].lstrip("*") for s in bottleneck_sentences(app))
-    assert prefixes == ["Asian", "Black", "Mixed", "Other"]
+    picker = app.segmented_control(key="funnel_group")
+    assert picker.options == ["Asian", "Black", "Mixed", "Other"]
+    assert picker.value == "Asian"
+    waterfalls = {}
+    for group in ("Asian", "Black", "Mixed", "Other"):
+        app.segmented_control(key="funnel_group").set_value(group).run()
+        assert_ok(app)
+        sentences = bottleneck_sentences(app)
+        assert [s.split(":**")[0].lstrip("*") for s in sentences] == [group], sentences
+        # The waterfall is this group's: its title and its steps' ratios are the table's.
+        spec = waterfall_spec(app)
+        assert f"White vs {group}" in json.dumps(spec["layer"][1]["encoding"]["x"])
+        rows = chart_rows(spec)
+        group_table = table[table["Group"] == group].set_index("Stage")
+        for row in rows:
+            assert row["ratio_text"] == group_table.loc[row["label"], "Ratio"], (group, row)
+        waterfalls[group] = [r["ratio_text"] for r in rows]
+        # The stage chart shows this group's stages only.
+        groups_drawn = {r["comparison"] for r in chart_rows(stage_chart_spec(app))}
+        assert groups_drawn == {group}
+        # The headline figures are this group's tier ratio (the lead's headline_figures).
+        metrics = {m.label: m.value for m in app.metric}
+        tier = group_table.loc["Lower to upper tier (1-5 to 8a-VSM)", "Ratio"]
+        assert tier in metrics.values(), (group, metrics)
+    assert len({tuple(v) for v in waterfalls.values()}) == 4, "four different waterfalls"
+    # The group picked last is still shown after a visit to another page.
+    switch(app, "peers")
+    switch(app, "funnel")
+    assert app.segmented_control(key="funnel_group").value == "Other"
+    assert bottleneck_sentences(app)[0].startswith("**Other:**")
+
+
+def test_the_bottleneck_is_marked_on_the_stage_chart_and_the_waterfall(app):
+    app.selectbox(key="org_code").set_value("SYN041").run()
+    assert_ok(app)
+    sentence = bottleneck_sentences(app)[0]
+    assert sentence.startswith("The bottleneck is band 7 to band 8a")  # README's example
+    stage_rows = [r for r in chart_rows(stage_chart_spec(app)) if r["is_bottleneck"]]
+    assert [r["display_label"] for r in stage_rows] == ["Band 7 to band 8a (bottleneck)"]
+    step_rows = [r for r in chart_rows(waterfall_spec(app)) if r["is_bottleneck"]]
+    assert [r["display_label"] for r in step_rows] == ["Band 7 to band 8a (bottleneck)"]
 
 
 def test_exact_interval_method_changes_the_method_column(app):
@@ -151,3 +223,16 @@ def test_download_buttons_on_funnel_and_peers(app):
     switch(app, "peers")
     labels = [b.proto.label for b in app.get("download_button")]
     assert labels == ["Download the peer comparison (CSV)"]
+
+
+def test_a_zero_count_step_beyond_chance_is_amber_and_labelled_on_the_chart(uploaded_app):
+    # The messy file's trust: band 5 has 20 ethnic minority staff, band 6 none.
+    at = uploaded_app({"messy.csv": MESSY_CSV})
+    warnings = [t for t in texts(at.main.warning) if t.startswith("There are no ")]
+    assert len(warnings) == 1, texts(at.main.warning)
+    assert warnings[0].startswith("There are no ethnic minority staff at band 6, against 20 at "
+                                  "band 5")
+    assert not texts(at.main.error)
+    labels = [r["display_label"] for r in chart_rows(stage_chart_spec(at))]
+    assert "Band 5 to band 6 (zero count, beyond chance)" in labels
+    assert not any("(bottleneck)" in label for label in labels)

@@ -3,6 +3,8 @@ counted here from the raw sample CSV."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from apptest_helpers import assert_ok, switch, texts
 
@@ -78,3 +80,47 @@ def test_stage_choice_and_unadjusted_limits(peers):
 def test_headcount_axis(peers):
     peers.radio(key="peer_x_axis").set_value("headcount").run()
     assert_ok(peers)
+
+
+def shown_in_box(selectbox) -> str:
+    """The option the browser shows: the value the script sent, else the default index."""
+    proto = selectbox.proto
+    return proto.raw_value if proto.set_value else proto.options[proto.default]
+
+
+def funnel_title(at) -> str:
+    titles = [json.loads(chart.proto.spec).get("title", "") for chart in at.get("vega_lite_chart")]
+    funnels = [t for t in titles if isinstance(t, str) and ": funnel plot" in t]
+    assert len(funnels) == 1, titles
+    return funnels[0].split(": funnel plot")[0]
+
+
+def funnel_caption(at) -> str:
+    captions = [t.replace("\\", "") for t in texts(at.main.caption)]
+    return next(t for t in captions if "the trust's ratio for" in t)
+
+
+def assert_box_chart_caption_agree(at) -> str:
+    shown = shown_in_box(at.selectbox(key="peer_stage"))
+    assert funnel_title(at) == shown
+    stage = shown[0].lower() + shown[1:]
+    assert f"the trust's ratio for {stage} is" in funnel_caption(at), funnel_caption(at)
+    return shown
+
+
+def test_stage_box_chart_and_caption_agree_after_the_group_changes(app):
+    # SYN001 (the first trust): its default stage against acute trusts is band 2 to band 3,
+    # against the list below it is the lower-to-upper tier; the box once showed the new
+    # default while the chart kept the old one.
+    at = switch(app, "peers")
+    assert assert_box_chart_caption_agree(at) == "Band 2 to band 3"
+    at.selectbox(key="peer_kind").set_value("custom").run()
+    at.multiselect(key="peer_custom").select("SYN002").select("SYN003").run()
+    assert_ok(at)
+    assert assert_box_chart_caption_agree(at) == "Band 2 to band 3"
+    # A stage chosen by hand stays chosen, and described, when the group changes again.
+    at.selectbox(key="peer_stage").set_value(("band:7-8a", "BME")).run()
+    assert assert_box_chart_caption_agree(assert_ok(at)) == "Band 7 to band 8a"
+    for kind in ("region", "all", "type"):
+        at.selectbox(key="peer_kind").set_value(kind).run()
+        assert assert_box_chart_caption_agree(assert_ok(at)) == "Band 7 to band 8a", kind

@@ -24,6 +24,7 @@ from wres_core.peers import (
     PeerUniverse,
     peer_comparison,
     peer_group,
+    verdict_phrase,
 )
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
@@ -301,3 +302,50 @@ def test_with_attributes_sets_one_organisations_type_and_region(universe):
     group = peer_group(changed, TRUST, YEAR, "type_region")
     members = orgs.loc[list(group.codes)]
     assert (members["org_type"] == "Community").all() and (members["region"] == "London").all()
+
+
+# The case: a ratio of 2.42 against a 99.8% limit of 2.34 is 3.4% beyond it, so
+# "above", never "well above"; 2.50 is 6.8% beyond it (2.50 / 2.34 = 1.068), so "well above".
+@pytest.mark.parametrize(("verdict", "ratio", "starts"), [
+    ("strongly higher", 2.42, "above the upper 99.8% limit of its peers (2.34)"),
+    ("strongly higher", 2.45, "above the upper 99.8% limit"),     # 2.45 / 2.34 = 1.047
+    ("strongly higher", 2.50, "well above the upper 99.8% limit of its peers (2.34)"),
+    ("significantly higher", 2.0, "above the upper 95% limit of its peers (1.90), within"),
+    ("strongly lower", 0.43, "below the lower 99.8% limit of its peers (0.45)"),  # 0.45/0.43=1.047
+    ("strongly lower", 0.40, "well below the lower 99.8% limit"),              # 0.45/0.40=1.125
+    ("significantly lower", 0.5, "below the lower 95% limit of its peers (0.55), within"),
+    ("similar", 1.2, "in line with its peers (within the 95% limits)"),
+])
+def test_verdict_phrase_follows_the_limits_exactly(verdict, ratio, starts):
+    phrase = verdict_phrase(verdict, ratio, (0.55, 1.90), (0.45, 2.34))
+    assert phrase.startswith(starts), phrase
+
+
+def test_sentences_say_above_a_limit_only_when_the_ratio_is_above_it(universe):
+    table = pd.concat([peer_comparison(universe, peer_group(universe, code, YEAR, "type"))
+                       for code in ("SYN001", "SYN041", "SYN100", "SYN150")])
+    above = table[table["sentence"].str.contains("above the upper 99.8% limit", regex=False)]
+    assert len(above), "the sample has trusts beyond the 99.8% limit"
+    assert (above["ratio"] > above["high998"]).all()
+    well = table[table["sentence"].str.contains("well above", regex=False)]
+    assert (well["ratio"] >= 1.05 * well["high998"]).all()
+    within = table[table["sentence"].str.contains("in line with its peers", regex=False)]
+    assert ((within["ratio"] <= within["high95"]) & (within["ratio"] >= within["low95"])).all()
+
+
+def test_peer_charts_have_a_1_tick_and_plain_axis_titles(universe):
+    from wres_core.charts import PRECISION_AXIS_TITLE, peer_funnel_chart, peer_strip_chart
+    from wres_core.peers import peer_funnel_data, peer_stage_table
+
+    group = peer_group(universe, TRUST, YEAR, "type")
+    points, curves, funnel = peer_funnel_data(universe, group, "band:7-8a", "BME")
+    spec = peer_funnel_chart(points, curves, stage_label="Band 7 to band 8a",
+                             target=funnel.target_ratio).to_dict()
+    text = str(spec)
+    assert PRECISION_AXIS_TITLE in text and "standard error" not in text
+    strip = peer_strip_chart(peer_stage_table(universe, group, "BME")).to_dict()
+    for chart in (spec, strip):
+        axes = [layer["encoding"][c]["axis"] for layer in chart["layer"]
+                for c in ("x", "y") if "axis" in layer.get("encoding", {}).get(c, {})
+                and layer["encoding"][c].get("scale", {}).get("type") == "log"]
+        assert axes and all(1.0 in axis["values"] for axis in axes)
