@@ -12,6 +12,7 @@ from wres_app.text import (
 )
 from wres_core.bands import BAND_ORDER
 from wres_core.errors import IngestError
+from wres_core.formatting import format_year
 from wres_core.ingest import peek_table
 from wres_core.schema import ETHNIC_GROUPS
 
@@ -111,6 +112,54 @@ def correction_form(upload: state.Upload, headers: tuple[str, ...],
             st.rerun()
 
 
+def belongs_to_form(upload: state.Upload, report, known: dict[str, str],
+                    years: list[int]) -> None:
+    """'Belongs to' pickers for a file that names no organisation or no year."""
+    overrides = dict(upload.overrides)
+    asks_org = not report.org_given or "default_org" in overrides
+    asks_year = not report.year_given or "default_year" in overrides
+    missing = " or ".join(w for w, ask in (("organisation", asks_org), ("year", asks_year))
+                          if ask)
+    key = f"belong_{upload.digest[:12]}"
+    with st.form(key):
+        st.markdown(f"**Belongs to.** This file names no {missing}: say which trust and year "
+                    "its counts are for.")
+        org = year = None
+        columns = st.columns(2)
+        if asks_org:
+            codes = [None, *known]
+            current = (overrides.get("default_org") or (None,))[0]
+            org = columns[0].selectbox(
+                "Trust", codes, index=codes.index(current) if current in codes else 0,
+                format_func=lambda c: "(not given)" if c is None else f"{known[c]} ({c})",
+                key=f"{key}_org")
+        if asks_year:
+            year = columns[1].number_input(
+                "Year (31 March snapshot)", min_value=2000, max_value=2100, step=1,
+                value=int(overrides.get("default_year") or (years[-1] if years else 2024)),
+                key=f"{key}_year")
+        if st.form_submit_button("Use these"):
+            if asks_org:
+                overrides.pop("default_org", None)
+                if org is not None:
+                    overrides["default_org"] = (org, known[org])
+            if asks_year:
+                overrides["default_year"] = int(year)
+            state.set_overrides(upload.name, overrides)
+            st.rerun()
+
+
+# Each file read once (cached): the trusts and years the files name feed the pickers.
+results = {upload.name: state.read_upload(upload) for upload in uploads.values()}
+named_orgs: dict[str, str] = {}
+named_years: set[int] = set()
+for read in results.values():
+    if not isinstance(read, IngestError) and read.report.org_given:
+        named_orgs.update(read.table[["org_code", "org_name"]].drop_duplicates("org_code")
+                          .astype(str).itertuples(index=False, name=None))
+    if not isinstance(read, IngestError) and read.report.year_given:
+        named_years |= {int(y) for y in read.report.years}
+
 for upload in list(uploads.values()):
     with st.container(border=True):
         head = st.columns([4, 1])
@@ -118,7 +167,7 @@ for upload in list(uploads.values()):
         if head[1].button("Remove", key=f"remove_{upload.digest[:12]}"):
             state.remove_upload(upload.name)
             st.rerun()
-        result = state.read_upload(upload)
+        result = results[upload.name]
         if isinstance(result, IngestError):
             st.error(f"**This file could not be read.** {plain(in_words(result.problem))}\n\n"
                      f"**Expected:** {plain(in_words(result.expected))}\n\n"
@@ -140,6 +189,9 @@ for upload in list(uploads.values()):
         figures[1].metric("Rows read", f"{report.rows_read:,}")
         figures[2].metric("Rows used", f"{report.rows_used:,}")
         figures[3].metric("Rows left out", f"{report.rows_excluded:,}")
+        if (not report.org_given or not report.year_given
+                or {"default_org", "default_year"} & set(upload.overrides)):
+            belongs_to_form(upload, report, named_orgs, sorted(named_years))
         # The report's own "Columns:" line names the internal fields: shown in words instead.
         lines = [in_words(line) for line in report.summary_lines()
                  if not line.startswith("Columns: ")]
@@ -167,5 +219,5 @@ if dataset is not None and dataset.notes:
     st.warning("\n\n".join(plain(in_words(note)) for note in dataset.notes))
 if dataset is not None:
     st.success(f"Ready: {len(dataset.organisations)} organisation(s), years "
-               f"{', '.join(map(str, dataset.years))}. Choose the trust and year in the "
+               f"{', '.join(map(format_year, dataset.years))}. Choose the trust and year in the "
                "sidebar, then open the Progression funnel.")
