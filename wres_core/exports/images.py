@@ -1,0 +1,98 @@
+"""Chart images (PNG and SVG) for exports, drawn from the protected view of an analysis.
+
+The charts are the app's own Altair specifications (:mod:`wres_core.charts`), rendered by
+vl-convert (a Rust build of Vega with its own fonts: no browser and no network request; the
+specs use inline data only). Images that leave the tool must not show what the tables hide,
+so the data are the protected ones: a stage whose figures are hidden is left off the stage
+chart; a band with a hidden count has no share point and its hidden segments are drawn at
+zero width (the caption says which bands); the band-step waterfall is drawn only when no
+step's share is hidden.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import vl_convert
+
+from wres_core import charts
+from wres_core.bands import AFC_BANDS, band_label
+from wres_core.exports.disclosure import SUPPRESSED
+from wres_core.exports.protected import ProtectedAnalysis
+
+PNG_SCALE = 2
+
+
+def chart_png(chart: alt.TopLevelMixin, scale: float = PNG_SCALE) -> bytes:
+    return vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
+
+
+def chart_svg(chart: alt.TopLevelMixin) -> bytes:
+    return vl_convert.vegalite_to_svg(chart.to_json()).encode("utf-8")
+
+
+def _numeric(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    out = frame.copy()
+    for column in columns:
+        out[column] = pd.to_numeric(out[column].where(out[column] != SUPPRESSED),
+                                     errors="coerce")
+    return out
+
+
+def drawable_stages(protected: ProtectedAnalysis) -> pd.DataFrame:
+    """The stage rows that can be drawn: hidden stages left out, columns numeric again."""
+    stages = protected.stages
+    keep = [(s, c) not in protected.hidden_stages for s, c in zip(stages["stage_id"],
+                                                                  stages["comparison"])]
+    out = stages[keep].copy()
+    for column in ("white_from", "white_to", "bme_from", "bme_to"):
+        out[column] = out[column].astype(int)
+    for column in ("ratio", "ci_low", "ci_high", "p_value", "p_adjusted",
+                   "detectable_ratio"):
+        out[column] = out[column].astype(float)
+    out["significant"] = out["significant"].astype(bool)
+    return out.reset_index(drop=True)
+
+
+def bands_with_hidden_counts(protected: ProtectedAnalysis) -> list[str]:
+    rep = protected.representation
+    hidden = rep[["white", "bme", "unknown"]].eq(SUPPRESSED).any(axis=1)
+    return [band_label(str(b)) for b in rep.loc[hidden, "band"] if str(b) in AFC_BANDS]
+
+
+def protected_funnel_chart(protected: ProtectedAnalysis, *, large: bool = False
+                           ) -> alt.TopLevelMixin | None:
+    """The funnel (headcount by band, share per band) with hidden figures not drawn."""
+    rep = protected.representation
+    overall = protected.overall
+    if rep.empty or overall.empty:
+        return None
+    rep = _numeric(rep, ("white", "bme", "unknown", "total", "bme_share", "ci_low", "ci_high",
+                         "unknown_share"))
+    for column in ("white", "bme", "unknown", "total"):
+        rep[column] = rep[column].fillna(0).astype(int)
+    share = overall["bme_share"].iloc[0]
+    share = float(share) if share != SUPPRESSED else float("nan")
+    return charts.funnel_chart(rep, share, large=large)
+
+
+def protected_stage_chart(protected: ProtectedAnalysis, *, large: bool = False
+                          ) -> alt.TopLevelMixin | None:
+    stages = drawable_stages(protected)
+    if stages.empty:
+        return None
+    return charts.stage_chart(stages, large=large, level=protected.analysis.options.level)
+
+
+def protected_waterfall_chart(protected: ProtectedAnalysis, *, large: bool = False
+                              ) -> alt.TopLevelMixin | None:
+    """The ladder waterfall of the first comparison group, or None when its shares are
+    hidden (every bar's position depends on every step below it)."""
+    contributions = protected.analysis.contributions
+    if contributions.empty:
+        return None
+    group = contributions["comparison"].iloc[0]
+    if protected.shares_hidden(group):
+        return None
+    return charts.ladder_waterfall_chart(contributions[contributions["comparison"] == group],
+                                         group_name=group, large=large)
