@@ -16,6 +16,7 @@ PAGES = [
     st.Page("app_pages/funnel.py", title="Progression funnel", icon=":material/stacked_bar_chart:",
             default=True),
     st.Page("app_pages/peers.py", title="Peer comparison", icon=":material/groups:"),
+    st.Page("app_pages/report.py", title="Workshop pack", icon="📄"),
     st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
     st.Page("app_pages/method.py", title="Method", icon=":material/functions:"),
     st.Page("app_pages/about.py", title="About", icon=":material/info:"),

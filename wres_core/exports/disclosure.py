@@ -56,7 +56,7 @@ STAGE_DERIVED_COLUMNS = (
     "zero_cell", "corrected", "detectable_ratio", "verdict", "adverse", "favourable",
     "significant", "sentence",
 )
-STAGE_COUNT_COLUMNS = ("white_from", "white_to", "bme_from", "bme_to")
+RATIO_INPUT_COLUMNS = ("white_from", "white_to", "bme_from", "bme_to")
 
 #: Peer-table columns that depend on the trust's own counts.
 PEER_OWN_COLUMNS = ("ratio", "ci_low", "ci_high", "rank", "percentile", "low95", "high95",
@@ -292,9 +292,11 @@ def suppress_cells(table: CellTable, rule: DisclosureRule) -> dict[Cell, Suppres
     return hidden
 
 
-def suppress_small_counts(frame: pd.DataFrame, columns: tuple[str, ...] = STAGE_COUNT_COLUMNS,
+def suppress_small_counts(frame: pd.DataFrame,
+                          columns: tuple[str, ...] = RATIO_INPUT_COLUMNS,
                           maximum: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """Primary suppression only, column by column: counts from 1 to ``maximum`` become ``*``.
+    """Primary suppression only, column by column: counts from 1 to ``maximum`` become ``*``
+    (the columns become text).
 
     A building block kept for tables with no derived figures; exports of analyses use
     :func:`protect`, which also hides what would reveal those counts.
@@ -304,5 +306,5 @@ def suppress_small_counts(frame: pd.DataFrame, columns: tuple[str, ...] = STAGE_
         if column in out.columns:
             values = out[column]
             small = (values >= 1) & (values <= maximum)
-            out[column] = values.astype(object).where(~small, SUPPRESSED)
+            out[column] = values.astype("string").where(~small, SUPPRESSED)
     return out

@@ -147,9 +147,11 @@ def _shown(cell: Cell, exact: object, hidden: dict[Cell, Suppression],
     return rule.shown_count(int(exact))
 
 
-def _protected_stages(analysis: TrustAnalysis, hidden: dict[Cell, Suppression],
-                      rule: DisclosureRule) -> tuple[pd.DataFrame, frozenset]:
-    table = analysis.stage_table.astype(object).copy()
+def protect_stage_table(stage_table: pd.DataFrame, hidden: dict[Cell, Suppression],
+                        rule: DisclosureRule) -> tuple[pd.DataFrame, frozenset]:
+    """The stage table with hidden counts and every figure derived from them as ``*``,
+    and the (stage_id, comparison) pairs hidden."""
+    table = stage_table.astype(object).copy()
     hidden_stages = set()
     for index, record in table.iterrows():
         cells = stage_cells(record["stage_id"], record["comparison"])
@@ -254,7 +256,7 @@ def protect(analysis: TrustAnalysis, rule: DisclosureRule | None = None) -> Prot
     cells = cell_table(analysis.stage_table, analysis.representation, analysis.overall,
                        analysis.options.tiers)
     hidden = suppress_cells(cells, rule)
-    stages, hidden_stages = _protected_stages(analysis, hidden, rule)
+    stages, hidden_stages = protect_stage_table(analysis.stage_table, hidden, rule)
     comparisons = analysis.stage_table["comparison"].unique().tolist()
     shares_hidden = {c: any(s.startswith("band:") and g == c for s, g in hidden_stages)
                      for c in comparisons}

@@ -34,7 +34,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         dtype = out[column].dtype
-        if (dtype == object or pd.api.types.is_string_dtype(dtype)
+        if (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
                 or isinstance(dtype, pd.CategoricalDtype)):
             out[column] = out[column].astype(object).map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]

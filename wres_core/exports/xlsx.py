@@ -1,10 +1,11 @@
 """The workshop pack's Excel workbook (openpyxl), built in memory.
 
 One sheet per table, after a README sheet that says what each holds: Representation, Stages,
-Bottleneck, Band steps (each step's share of the ladder's disparity), Peers, Trends and Targets (when given), Data quality,
-Methods. Numbers are stored as numbers (ratios as displayed, shares as fractions shown as
-percentages); hidden figures are the text ``*``; every text cell is neutralised against
-formula injection (:mod:`wres_core.exports.safe_text`), so the workbook holds no formula.
+Bottleneck, Band steps (each step's share of the ladder's disparity), Peers, Trends and
+Targets (when given), Data quality, Methods. Numbers are stored as numbers (ratios as
+displayed, shares as fractions shown as percentages); hidden figures are the text ``*``;
+every text cell is neutralised against formula injection
+(:mod:`wres_core.exports.safe_text`), so the workbook holds no formula.
 Header rows are bold and frozen, column widths set, long text wrapped.
 """
 
