@@ -64,7 +64,7 @@ if rule.enabled and len(preview):
     st.markdown(f"**What the pack will hide** ({len(protected.hidden)} count(s), the figures "
                 f"of {len(protected.hidden_stages)} stage(s)). The screen keeps the exact "
                 "numbers; only what you download is changed.")
-    st.dataframe(preview, hide_index=True, width="stretch")
+    st.table(preview.set_index("Figure"))
 elif rule.enabled:
     st.success("No count in this trust's pack is small enough to hide.")
 
@@ -96,14 +96,14 @@ if st.button("Build the workshop pack", type="primary", key="report_build"):
 built = st.session_state.get(PACK_KEY)
 if built is not None and built[0] == settings_key:
     pack = built[1]
-    columns = st.columns(2, width="content")
+    columns = st.columns([1, 1, 2])
     columns[0].download_button("Download the PDF", pack.pdf, file_name=pack.pdf_name,
                                mime="application/pdf", key="download_pdf", on_click="ignore",
-                               icon="📄")
+                               icon=":material/picture_as_pdf:")
     columns[1].download_button(
         "Download the Excel workbook", pack.xlsx, file_name=pack.xlsx_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="download_xlsx", on_click="ignore", icon="📊")
+        key="download_xlsx", on_click="ignore", icon=":material/table_view:")
     st.caption(f"PDF {len(pack.pdf) / 1024:,.0f} kB · workbook {len(pack.xlsx) / 1024:,.0f} kB")
 elif built is not None:
     st.info("The settings changed since the pack was built: build it again.")

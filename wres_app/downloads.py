@@ -84,7 +84,7 @@ def chart_buttons(name: str, chart: alt.TopLevelMixin | None, stem: str, key: st
     disabled = chart is None or bool(disabled_reason)
     help_text = disabled_reason or "Drawn from the exported figures: anything shown as * in " \
                                    "the downloads is not drawn."
-    left, right = st.columns(2, width="content")
+    left, right, _ = st.columns([1, 1, 2])
     left.download_button(f"{name} (PNG)", png, file_name=f"{stem}.png", mime="image/png",
                          key=f"{key}_png", on_click="ignore", disabled=disabled,
                          help=help_text)

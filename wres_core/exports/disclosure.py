@@ -286,8 +286,7 @@ def suppress_cells(table: CellTable, rule: DisclosureRule) -> dict[Cell, Suppres
                                                   table.values[c], c))
             hidden[pick] = Suppression(
                 pick, table.values[pick], False,
-                f"hidden so that a suppressed count cannot be found by subtraction "
-                f"({constraint.description})")
+                f"would give back a hidden count by subtraction ({constraint.description})")
             changed = True
     return hidden
 

@@ -24,11 +24,11 @@ PNG_SCALE = 2
 
 
 def chart_png(chart: alt.TopLevelMixin, scale: float = PNG_SCALE) -> bytes:
-    return vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
+    return vl_convert.vegalite_to_png(chart.to_json(validate=False), scale=scale)
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> bytes:
-    return vl_convert.vegalite_to_svg(chart.to_json()).encode("utf-8")
+    return vl_convert.vegalite_to_svg(chart.to_json(validate=False)).encode("utf-8")
 
 
 def _numeric(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
