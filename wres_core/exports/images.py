@@ -6,7 +6,8 @@ specs use inline data only). Images that leave the tool must not show what the t
 so the data are the protected ones: a stage whose figures are hidden is left off the stage
 chart; a band with a hidden count has no share point and its hidden segments are drawn at
 zero width (the caption says which bands); the band-step waterfall is drawn only when no
-step's share is hidden.
+step's share is hidden. For print, the unknown-ethnicity grey is lightened so that the
+funnel's three groups stay apart in greyscale (``PRINT_UNKNOWN_COLOUR``).
 """
 
 from __future__ import annotations
@@ -21,14 +22,26 @@ from wres_core.exports.disclosure import SUPPRESSED
 from wres_core.exports.protected import ProtectedAnalysis
 
 PNG_SCALE = 2
+#: In greyscale the palette's orange (BME, luminance ~162 of 255) and grey (unknown, ~153)
+#: print alike; exported images draw unknown in a lighter grey (~204) so that White (~87),
+#: BME and unknown stay three distinct tones.
+PRINT_UNKNOWN_COLOUR = "#CCCCCC"
+
+
+def _print_spec(chart: alt.TopLevelMixin) -> str:
+    """The chart's Vega-Lite JSON for print (the spec was validated when the chart was built
+    in wres_core.charts; validating again only costs time)."""
+    spec = chart.to_json(validate=False)
+    return spec.replace(charts.UNKNOWN_COLOUR, PRINT_UNKNOWN_COLOUR).replace(
+        charts.UNKNOWN_COLOUR.lower(), PRINT_UNKNOWN_COLOUR)
 
 
 def chart_png(chart: alt.TopLevelMixin, scale: float = PNG_SCALE) -> bytes:
-    return vl_convert.vegalite_to_png(chart.to_json(validate=False), scale=scale)
+    return vl_convert.vegalite_to_png(_print_spec(chart), scale=scale)
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> bytes:
-    return vl_convert.vegalite_to_svg(chart.to_json(validate=False)).encode("utf-8")
+    return vl_convert.vegalite_to_svg(_print_spec(chart)).encode("utf-8")
 
 
 def _numeric(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
