@@ -120,14 +120,18 @@ def _readme(context: PackContext, present: list[str]) -> pd.DataFrame:
         ("Options", f"{analysis.options.level_percent} intervals ({analysis.options.ci_method}),"
                     f" {analysis.options.adjust} adjustment, tiers "
                     f"{analysis.options.tiers.describe()}"),
-        ("Ethnicity unknown", f"{unknown} of {total} AfC staff ({_percent(share)}); left out "
-                              "of every ratio"),
+        ("Ethnicity unknown", f"{_count(unknown)} of {_count(total)} AfC staff "
+                              f"({_percent(share)}); left out of every ratio"),
         ("Disclosure control", tables.disclosure_note(context.protected)),
         ("Reading ratios", "Above 1 is adverse to ethnic minority staff; 0.80 to 1.25 is NHS "
                            "England's non-adverse range."),
     ]
     rows += [(f"Sheet: {name}", SHEETS[name][0]) for name in present]
     return pd.DataFrame(rows, columns=["Item", "Value"])
+
+
+def _count(value: object) -> str:
+    return value if isinstance(value, str) else f"{value:,}"
 
 
 def _percent(share: object) -> str:
