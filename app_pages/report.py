@@ -62,9 +62,11 @@ st.markdown(rule.describe())
 preview = protected.preview()
 if rule.enabled and len(preview):
     st.markdown(f"**What the pack will hide** ({len(protected.hidden)} count(s), the figures "
-                f"of {len(protected.hidden_stages)} stage(s)). The screen keeps the exact "
-                "numbers; only what you download is changed.")
-    st.table(preview.set_index("Figure"))
+                f"of {len(protected.hidden_stages)} stage(s)), each shown as \\* in the "
+                "downloads. The screen keeps the exact numbers; only what you download is "
+                "changed.")
+    # st.table renders Markdown in its cells: escape them, so that "*" stays a star.
+    st.table(preview.drop(columns="Shown as").map(plain).set_index("Figure"))
 elif rule.enabled:
     st.success("No count in this trust's pack is small enough to hide.")
 
@@ -96,7 +98,7 @@ if st.button("Build the workshop pack", type="primary", key="report_build"):
 built = st.session_state.get(PACK_KEY)
 if built is not None and built[0] == settings_key:
     pack = built[1]
-    columns = st.columns([1, 1, 2])
+    columns = st.columns([1, 1.4, 1.6])
     columns[0].download_button("Download the PDF", pack.pdf, file_name=pack.pdf_name,
                                mime="application/pdf", key="download_pdf", on_click="ignore",
                                icon=":material/picture_as_pdf:")

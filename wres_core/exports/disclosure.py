@@ -11,8 +11,9 @@ Excel, PDF, chart images) goes through :func:`protect`, which applies one rule
    count is the sum of every band's. If exactly one figure of such a sum is hidden, it can be
    solved back by subtraction, so a second one is hidden too, repeatedly until no sum has
    exactly one hidden figure. The second figure is chosen to cost the reader least: first
-   figures no ratio is computed from (totals, unknown counts), then figures outside the
-   headline row, then the smallest.
+   figures outside the trust-wide headline row, then figures no ratio is computed from
+   (totals, unknown counts), then the smallest; a last pass shows again every second figure
+   that no sum needs any more (the greedy pass depends on the order of the sums).
 3. **Secondary suppression of derived figures.** Every figure computed from a hidden count is
    hidden too: a stage's ratio, interval, p-values, test, range verdict, significance,
    smallest detectable ratio and sentence (the example that motivated this rule: White 87 -> 38
@@ -282,12 +283,33 @@ def suppress_cells(table: CellTable, rule: DisclosureRule) -> dict[Cell, Suppres
             candidates = [c for c in cells if c not in hidden and c not in table.implied]
             if not candidates:
                 continue
-            pick = min(candidates, key=lambda c: (c in table.used, c in table.headline,
+            pick = min(candidates, key=lambda c: (c in table.headline, c in table.used,
                                                   table.values[c], c))
             hidden[pick] = Suppression(
                 pick, table.values[pick], False,
                 f"would give back a hidden count by subtraction ({constraint.description})")
             changed = True
+    return _release_unneeded(table, hidden)
+
+
+def _release_unneeded(table: CellTable, hidden: dict[Cell, Suppression]
+                      ) -> dict[Cell, Suppression]:
+    """Show again every secondary cell that no sum needs any more.
+
+    The greedy pass depends on the order of the sums: a cell hidden early (say the trust's
+    White total, while one band's White count was the only hidden one) may be redundant once
+    later sums have hidden a second band. Latest first, a secondary cell is released when
+    every sum it belongs to still has zero or at least two hidden figures without it.
+    """
+    by_cell: dict[Cell, list[SumConstraint]] = {}
+    for constraint in table.constraints:
+        for cell in constraint.cells:
+            by_cell.setdefault(cell, []).append(constraint)
+    for cell in [c for c, s in reversed(list(hidden.items())) if not s.primary]:
+        without = {c for c in hidden if c != cell}
+        if all(sum(c in without for c in constraint.cells if c in table.values) != 1
+               for constraint in by_cell.get(cell, [])):
+            del hidden[cell]
     return hidden
 
 
