@@ -280,19 +280,25 @@ def methods_paragraphs() -> list[tuple[str, str]]:
     end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
                len(lines))
     body = "\n".join(lines[start + 1:end]).strip()
-    paragraphs = []
-    for block in re.split(r"\n\s*\n", body):
-        text = _join_lines(block.splitlines())
-        text = re.sub(r"\*\*(.+?)\*\*", r"\1", text) if not text.startswith("**") else text
-        heading = ""
-        match = re.match(r"\*\*(.+?)\*\*\s*(.*)", text, re.DOTALL)
-        if match:
-            heading, text = match.group(1).rstrip("."), match.group(2)
-        text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
-        text = re.sub(r"(?<![\w*])\*([^*]+?)\*(?![\w*])", r"\1", text)
-        text = text.replace("`", "")
-        paragraphs.append((heading, text))
-    return paragraphs
+    return [_plain_paragraph(block) for block in re.split(r"\n\s*\n", body)]
+
+
+def _plain_paragraph(block: str) -> tuple[str, str]:
+    """One Markdown paragraph as (bold lead-in heading, plain text)."""
+    # Code spans first, so that a `*` inside one is not read as emphasis.
+    codes = re.findall(r"`([^`]*)`", block)
+    for number, _ in enumerate(codes):
+        block = re.sub(r"`[^`]*`", f"\x00{number}\x00", block, count=1)
+    text = _join_lines(block.splitlines())
+    heading = ""
+    match = re.match(r"\*\*(.+?)\*\*\s*(.*)", text, re.DOTALL)
+    if match:
+        heading, text = match.group(1).rstrip("."), match.group(2)
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+    text = re.sub(r"(?<![\w*])\*([^*]+?)\*(?![\w*])", r"\1", text)
+    for number, code in enumerate(codes):
+        text = text.replace(f"\x00{number}\x00", code)
+    return heading, text
 
 
 _REFERENCE_START = re.compile(r"^[A-Z][a-zA-Z]+ [A-Z]{1,3}[ ,]")
