@@ -9,7 +9,7 @@ caches its result and :meth:`AllResults.trust` slices one trust out of it in mil
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -20,6 +20,7 @@ from wres_core.options import AnalysisOptions
 from wres_core.ratios import stage_ratios
 from wres_core.representation import band_representation, overall_representation
 from wres_core.schema import ORG_COLUMNS
+from wres_core.stage_result import StageResult
 from wres_core.stages import stage_counts
 
 
@@ -29,64 +30,6 @@ class OrgInfo:
     name: str
     region: str
     type: str
-
-
-@dataclass(frozen=True)
-class StageResult:
-    """One stage of one trust: counts, ratio, interval, test, flags and sentence.
-
-    The ratio is (white_to / white_from) / (bme_to / bme_from): above 1 is adverse to the
-    ethnic minority group named in ``comparison``.
-    """
-
-    org_code: str
-    year: int
-    comparison: str
-    stage_id: str
-    label: str
-    kind: str
-    ratio_kind: str
-    order: int
-    from_label: str
-    to_label: str
-    white_from: int
-    white_to: int
-    bme_from: int
-    bme_to: int
-    ratio: float
-    ci_low: float
-    ci_high: float
-    ci_method: str
-    p_value: float
-    p_adjusted: float
-    test: str
-    small_counts: bool
-    zero_cell: bool
-    corrected: bool
-    detectable_ratio: float
-    note: str
-    verdict: str
-    adverse: bool
-    favourable: bool
-    significant: bool
-    sentence: str
-
-    def confidence_interval(self) -> tuple[float, float]:
-        return self.ci_low, self.ci_high
-
-    @classmethod
-    def from_row(cls, row: dict) -> StageResult:
-        values = {}
-        for f in fields(cls):
-            value = row[f.name]
-            if f.type in ("int",):
-                value = int(value)
-            elif f.type in ("float",):
-                value = float(value)
-            elif f.type in ("bool",):
-                value = bool(value)
-            values[f.name] = value
-        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -104,7 +47,10 @@ class Bottleneck:
     adverse_share: float
     ladder_ratio: float
     recruitment_stage_id: str | None
-    sentence: str
+    flagged_stage_ids: tuple[str, ...]   # adverse, significant steps with a zero count
+    headline: str                        # one sentence, at most about 30 words
+    detail: str                          # the statistics behind it, the tiers, recruitment
+    sentence: str                        # headline and detail together
 
     @classmethod
     def from_row(cls, row: dict) -> Bottleneck:
@@ -122,7 +68,9 @@ class Bottleneck:
                    adverse_share=number(row["adverse_share"]),
                    ladder_ratio=number(row["ladder_ratio"]),
                    recruitment_stage_id=text(row["recruitment_stage_id"]),
-                   sentence=row["sentence"])
+                   flagged_stage_ids=tuple(filter(None, str(row["flagged_stage_ids"] or "")
+                                                  .split(", "))),
+                   headline=row["headline"], detail=row["detail"], sentence=row["sentence"])
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,7 +80,7 @@ class TrustAnalysis:
     org: OrgInfo
     year: int
     options: AnalysisOptions
-    stage_table: pd.DataFrame          # one row per stage (see ratios.STAGE_RESULT_COLUMNS)
+    stage_table: pd.DataFrame          # one row per stage (see stage_result.StageResult)
     contributions: pd.DataFrame        # band steps with their share of the ladder's disparity
     bottlenecks: tuple[Bottleneck, ...]
     representation: pd.DataFrame       # one row per band

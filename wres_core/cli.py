@@ -29,7 +29,7 @@ from wres_core.formatting import format_interval, format_p_value, format_ratio, 
 from wres_core.ingest import Dataset, load_dataset
 from wres_core.options import ADJUSTMENTS, CI_METHODS, AnalysisOptions
 from wres_core.peers import PeerUniverse, peer_comparison, peer_group
-from wres_core.reports import EXPORT_COLUMNS, analysis_to_json
+from wres_core.reports import EXPORT_COLUMNS, analysis_to_json, headline_figures
 from wres_core.synthetic import write_sample_data
 
 EXIT_OK = 0
@@ -290,7 +290,12 @@ def _text_report(analysis: TrustAnalysis, dataset: Dataset) -> str:
                      f"{' *' if stage.significant else ''}")
     lines += ["", "* significant after adjustment", ""]
     for bottleneck in analysis.bottlenecks:
-        lines.append(bottleneck.sentence)
+        if analysis.options.groups == "detailed":
+            lines.append(f"{bottleneck.comparison} staff against White staff:")
+        ratios = [f"{f.label} {f.value} ({f.detail})"
+                  for f in headline_figures(analysis, bottleneck.comparison)
+                  if f.kind == "ratio"]
+        lines += [bottleneck.headline, *ratios, bottleneck.detail, ""]
     excluded = sum(r.rows_excluded for r in dataset.reports)
     if excluded:
         lines += ["", f"Data quality: {excluded:,} rows left out across the files "

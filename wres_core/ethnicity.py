@@ -5,8 +5,12 @@ Accepted forms, tried in this order for each distinct label:
 1. blank or missing, or ``NA`` / ``N/A`` / ``#N/A`` (not available) -> Unknown;
 2. an NHS ethnic category code, ``A`` to ``Z`` (the codes that exist: A-H, J-N, P, R, S, X, Z);
 3. an ESR two-character local sub-code whose first letter is the parent code (``C2``, ``LK``);
-4. an ESR label that starts with a code (``A White - British``, ``Z Not Stated``); when the rest
-   of the label is a known label of a *different* group, the label is reported, not guessed;
+4. an ESR label that starts with a code (``A White - British``, ``Z Not Stated``,
+   ``SC Filipino``): the code decides. When the rest of the label is a known label of another
+   detailed group in the *same* WRES category (``SC Filipino``: code S is Other, the words are
+   Asian in our label table; both are BME), the row is counted with the code's group and the
+   disagreement is noted (``EthnicityMatch.note``). Only a true conflict, a code and words in
+   different WRES categories (a White code with a Black label), is reported, not guessed;
 5. free text found in the package's label table (``data/ethnicity_labels.csv``) after
    normalising case, punctuation and spacing (``BAME``, ``White Other``, ``Prefer not to say``,
    ``Mixed - White and Asian``).
@@ -40,6 +44,7 @@ class EthnicityMatch:
     group: str
     code: str
     rule: str
+    note: str = ""   # e.g. the label's words and its code name different detailed groups
 
 
 def _category_of_group(group: str) -> str:
@@ -63,6 +68,17 @@ def label_table() -> dict[str, tuple[str, str]]:
     text = resources.files("wres_core.data").joinpath("ethnicity_labels.csv").read_text("utf-8")
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     return {row["label"]: (row["code"], row["group"]) for row in csv.DictReader(lines)}
+
+
+@lru_cache(maxsize=1)
+def subcode_descriptions() -> dict[str, str]:
+    """Two-character local sub-code -> description, from ``data/ethnicity_subcodes.csv`` (the
+    NHS Data Dictionary's list; the file names its source). Reading does not need it: a sub-code
+    is read by its first letter. It says what a sub-code means, e.g. in data-quality notes."""
+    text = resources.files("wres_core.data").joinpath("ethnicity_subcodes.csv").read_text(
+        "utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    return {row["code"]: row["description"] for row in csv.DictReader(lines)}
 
 
 _PUNCTUATION = re.compile(r"[-/\\,;:.()\[\]'\"_*]+")
@@ -114,12 +130,19 @@ def match_ethnicity(label: object) -> EthnicityMatch | None:
     if prefix and prefix.group(1)[0] in codes:
         group = codes[prefix.group(1)[0]]
         rest = table.get(clean_label(prefix.group(2)))
+        category = _category_of_group(group)
         if rest is None or rest[1] == group or (rest[1] == "BME (not specified)"
-                                                and group not in ("White", "Unknown")):
-            return EthnicityMatch(_category_of_group(group), group, prefix.group(1)[0],
-                                  "ESR label")
+                                                and category == "BME"):
+            return EthnicityMatch(category, group, prefix.group(1)[0], "ESR label")
+        if _category_of_group(rest[1]) == category:
+            # ESR's local sub-codes do not always sit where a free-text lookup puts the words
+            # (Filipino is S, any other ethnic group, in the NHS list): the code decides.
+            return EthnicityMatch(
+                category, group, prefix.group(1)[0], "ESR label",
+                note=f"'{prefix.group(2).strip()}' is {rest[1]} in the label table, but code "
+                     f"{prefix.group(1)} is {group}: counted as {group} (both {category})")
         if cleaned not in table:
-            return None  # code and words disagree: report it rather than pick one
+            return None  # code and words in different categories: report, do not pick one
     # 5: free text.
     found = table.get(cleaned)
     if found is not None:

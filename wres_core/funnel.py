@@ -75,7 +75,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize, stats
+from scipy.special import ndtri
 
 __all__ = [
     "NOT_ASSESSED_TOO_FEW",
@@ -116,7 +116,7 @@ def z_for_level(level: float) -> float:
     """Two-sided normal quantile for a coverage ``level`` in (0, 1).
 
     0.95 and 0.998 give FunnelPlotR's constants :data:`Z_95` and :data:`Z_998` exactly; any
-    other level gives ``scipy.stats.norm.ppf((1 + level) / 2)``.
+    other level gives the normal quantile ``ndtri((1 + level) / 2)`` (``scipy.special``).
     """
     level = float(level)
     if not 0.0 < level < 1.0:
@@ -124,7 +124,7 @@ def z_for_level(level: float) -> float:
     for known, z in _LEVEL_Z.items():
         if abs(level - known) < 1e-12:
             return z
-    return float(stats.norm.ppf((1.0 + level) / 2.0))
+    return float(ndtri((1.0 + level) / 2.0))
 
 
 def _readonly(a: np.ndarray) -> np.ndarray:
@@ -451,7 +451,10 @@ def fit_headcount_precision(headcount, standard_error) -> HeadcountPrecision:
         raise ValueError("no organisation has a positive, finite headcount and standard error")
     v = s[ok] ** 2
     design = np.column_stack([np.ones(v.size), 1.0 / x[ok]]) / v[:, None]
-    (alpha, beta), _ = optimize.nnls(design, np.ones(v.size))
+    # Imported here: scipy.optimize costs most of a second, and only this fit needs it.
+    from scipy.optimize import nnls
+
+    (alpha, beta), _ = nnls(design, np.ones(v.size))
     return HeadcountPrecision(alpha=float(alpha), beta=float(beta))
 
 

@@ -12,17 +12,9 @@ import numpy as np
 import pandas as pd
 
 from wres_core.options import NON_ADVERSE_HIGH, NON_ADVERSE_LOW, AnalysisOptions
-from wres_core.sentences import StageFacts, stage_sentence
-from wres_core.stages import STAGE_COUNT_COLUMNS
+from wres_core.sentences import stage_sentence
+from wres_core.stage_result import STAGE_RESULT_COLUMNS
 from wres_core.statistics import adjust_p_values, disparity_statistics
-
-STATISTIC_COLUMNS = (
-    "ratio", "ci_low", "ci_high", "ci_method", "p_value", "p_adjusted", "test", "small_counts",
-    "zero_cell", "corrected", "detectable_ratio", "note", "verdict", "adverse", "favourable",
-    "significant", "sentence",
-)
-
-STAGE_RESULT_COLUMNS = STAGE_COUNT_COLUMNS + STATISTIC_COLUMNS
 
 
 def range_verdict(ratio: np.ndarray) -> np.ndarray:
@@ -50,18 +42,31 @@ def stage_ratios(counts: pd.DataFrame, options: AnalysisOptions | None = None) -
         "zero_cell": np.zeros(n, bool), "corrected": np.zeros(n, bool),
         "detectable_ratio": np.full(n, np.nan), "note": np.full(n, "", dtype=object),
     }
+    # Display only (the sidebar's +0.5 option): the Haldane-corrected ratio and interval of
+    # stages with a zero count, NaN elsewhere and when the option is off.
+    corrected = {name: np.full(n, np.nan)
+                 for name in ("corrected_ratio", "corrected_ci_low", "corrected_ci_high")}
     for kind in ("odds", "risk"):
         mask = (out["ratio_kind"] == kind).to_numpy()
         if not mask.any():
             continue
-        estimates = disparity_statistics(
-            kind, out.loc[mask, "white_to"].to_numpy(), out.loc[mask, "white_from"].to_numpy(),
-            out.loc[mask, "bme_to"].to_numpy(), out.loc[mask, "bme_from"].to_numpy(),
-            ci_method=options.ci_method, level=options.level, haldane=options.haldane)
+        counts_of_kind = [out.loc[mask, c].to_numpy()
+                          for c in ("white_to", "white_from", "bme_to", "bme_from")]
+        # The analysis never uses the +0.5 correction: bottlenecks, shares, p-values,
+        # sentences and peer figures are the same with the option on or off.
+        estimates = disparity_statistics(kind, *counts_of_kind, ci_method=options.ci_method,
+                                         level=options.level)
         # The frame's statistic columns are named as DisparityEstimates' fields.
         for name, values in columns.items():
             values[mask] = getattr(estimates, name)
-    for name, values in columns.items():
+        if options.haldane:
+            shown = disparity_statistics(kind, *counts_of_kind, ci_method=options.ci_method,
+                                         level=options.level, haldane=True)
+            for name in ("ratio", "ci_low", "ci_high"):
+                corrected[f"corrected_{name}"][mask] = np.where(shown.corrected,
+                                                                getattr(shown, name), np.nan)
+            columns["corrected"][mask] = shown.corrected
+    for name, values in {**columns, **corrected}.items():
         out[name] = values
     if options.adjust == "none" or n == 0:
         out["p_adjusted"] = out["p_value"]
@@ -79,12 +84,7 @@ def stage_ratios(counts: pd.DataFrame, options: AnalysisOptions | None = None) -
 
 
 def stage_sentences(results: pd.DataFrame, options: AnalysisOptions) -> list[str]:
-    """The plain-English sentence of each row of a stage-results frame."""
-    fields = ("kind", "stage_id", "comparison", "from_label", "to_label", "white_from",
-              "white_to", "bme_from", "bme_to", "ratio", "ci_low", "ci_high", "ci_method",
-              "p_adjusted", "significant", "corrected")
+    """The plain-English sentence of each row of a stage-results frame (fields read by name)."""
     adjusted = options.adjust != "none"
-    return [
-        stage_sentence(StageFacts(*row, level=options.level, adjusted=adjusted))
-        for row in results[list(fields)].itertuples(index=False, name=None)
-    ]
+    return [stage_sentence(row, level=options.level, adjusted=adjusted)
+            for row in results.itertuples(index=False)]

@@ -25,19 +25,27 @@ from wres_core.exports.disclosure import (
 from wres_core.exports.protected import ProtectedAnalysis, protect_stage_table
 from wres_core.exports.safe_text import neutralise_frame
 from wres_core.formatting import format_interval, format_p_value, format_ratio, format_share
+from wres_core.stage_result import EXPORT_COLUMNS, HEADINGS, NUMERIC_EXPORT_COLUMNS
 
 COUNT_COLUMNS = RATIO_INPUT_COLUMNS
 SUPPRESSION_MAX = DEFAULT_THRESHOLD    # the one threshold: wres_core.exports.disclosure
 
+
+
+def _display_headings() -> dict[str, str]:
+    """The stage first, then StageResult's headings in field order, with the interval (two
+    fields shown as one) after the ratio."""
+    headings = {"label": HEADINGS["label"]}
+    for name, heading in HEADINGS.items():
+        headings.setdefault(name, heading)
+        if name == "ratio":
+            headings["interval"] = "Interval"
+    return headings
+
+
 #: Stage table column -> heading shown to people.
-DISPLAY_HEADINGS = {
-    "label": "Stage", "comparison": "Group", "white_from": "White from", "white_to": "White to",
-    "bme_from": "Group from", "bme_to": "Group to", "ratio": "Ratio", "interval": "Interval",
-    "ci_method": "Interval method", "p_value": "p", "p_adjusted": "Adjusted p",
-    "test": "Test", "verdict": "Range", "significant": "Significant",
-    "detectable_ratio": "Smallest detectable ratio", "note": "Note",
-    "sentence": "In plain English",
-}
+DISPLAY_HEADINGS = _display_headings()
+CORRECTED_HEADING = {"corrected_ratio": "+0.5-corrected ratio (display only)"}
 
 
 def stage_display_table(stage_table: pd.DataFrame) -> pd.DataFrame:
@@ -50,14 +58,15 @@ def stage_display_table(stage_table: pd.DataFrame) -> pd.DataFrame:
     table["p_adjusted"] = [format_p_value(v) for v in table["p_adjusted"]]
     table["detectable_ratio"] = [format_ratio(v) for v in table["detectable_ratio"]]
     table["significant"] = table["significant"].map({True: "yes", False: "no"})
-    return table[list(DISPLAY_HEADINGS)].rename(columns=DISPLAY_HEADINGS)
-
-
-EXPORT_COLUMNS = (
-    "org_code", "year", "comparison", "stage_id", "label", "kind", "white_from", "white_to",
-    "bme_from", "bme_to", "ratio", "ci_low", "ci_high", "ci_method", "p_value", "p_adjusted",
-    "test", "verdict", "adverse", "significant", "detectable_ratio", "note", "sentence",
-)
+    columns = list(DISPLAY_HEADINGS)
+    if table["corrected"].any():
+        # The +0.5 option is display-only: the corrected figure sits beside the real ratio.
+        table["corrected_ratio"] = [
+            f"{format_ratio(r)} ({format_interval(lo, hi)})" if shown else ""
+            for shown, r, lo, hi in zip(table["corrected"], table["corrected_ratio"],
+                                        table["corrected_ci_low"], table["corrected_ci_high"])]
+        columns.insert(columns.index("interval") + 1, "corrected_ratio")
+    return table[columns].rename(columns={**DISPLAY_HEADINGS, **CORRECTED_HEADING})
 
 
 def stage_table_csv(stage_table: pd.DataFrame, *, suppress: bool = True,
@@ -124,10 +133,11 @@ def _record(row: dict, numeric: tuple[str, ...], other: tuple[str, ...]) -> dict
     return out
 
 
-STAGE_JSON_TEXT = ("id", "label", "kind", "comparison", "ci_method", "test", "verdict",
-                   "adverse", "significant", "sentence")
-STAGE_JSON_NUMBERS = ("white_from", "white_to", "bme_from", "bme_to", "ratio", "ci_low",
-                      "ci_high", "p_value", "p_adjusted", "detectable_ratio")
+# The JSON names a stage by "id"; organisation and year are the document's; the note is
+# written by _record (with what an infinite or undefined number was).
+STAGE_JSON_NUMBERS = tuple(c for c in NUMERIC_EXPORT_COLUMNS if c != "year")
+STAGE_JSON_TEXT = ("id", *(c for c in EXPORT_COLUMNS if c not in NUMERIC_EXPORT_COLUMNS
+                           and c not in ("org_code", "stage_id", "note")))
 
 
 def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
@@ -159,10 +169,12 @@ def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
              "p_adjusted": b.p_adjusted, "contribution": b.contribution,
              "adverse_share": b.adverse_share,
              "ladder_ratio": b.ladder_ratio, "recruitment_id": b.recruitment_stage_id,
-             "sentence": b.sentence},
+             "flagged_ids": list(b.flagged_stage_ids), "headline": b.headline,
+             "detail": b.detail, "sentence": b.sentence},
             ("ratio", "ci_low", "ci_high", "p_adjusted", "contribution", "adverse_share",
              "ladder_ratio"),
-            ("id", "label", "comparison", "recruitment_id", "sentence"))
+            ("id", "label", "comparison", "recruitment_id", "flagged_ids", "headline", "detail",
+             "sentence"))
         bottlenecks.append(record)
     return {
         "org": {"code": analysis.org.code, "name": analysis.org.name,
@@ -230,10 +242,15 @@ class Headline:
     value: str
     explanation: str
     detail: str = ""     # one short line under the figure, e.g. its interval
+    kind: str = "share"  # "share" (of staff) or "ratio" (a stage's disparity ratio)
 
 
-def headline_figures(analysis: TrustAnalysis) -> list[Headline]:
-    """BME share, unknown share, the lower-to-upper tier ratio and indicator 2 (when there)."""
+def headline_figures(analysis: TrustAnalysis, comparison: str | None = None) -> list[Headline]:
+    """BME share, unknown share, the lower-to-upper tier ratio and indicator 2 (when there).
+
+    The two ratios are those of ``comparison`` (a detailed group when each group is compared
+    with White; by default the first group analysed).
+    """
     figures = []
     if len(analysis.overall):
         row = analysis.overall.iloc[0]
@@ -248,6 +265,9 @@ def headline_figures(analysis: TrustAnalysis) -> list[Headline]:
             f"{int(row['unknown']):,} of {int(row['total']):,} AfC staff; left out of every "
             "ratio.", "left out of every ratio"))
     stages = analysis.stage_table
+    if comparison is None and len(stages):
+        comparison = stages["comparison"].iloc[0]
+    stages = stages[stages["comparison"] == comparison]
     level = analysis.options.level_percent
     for stage_id, label in (("tier:lower-upper", "Lower to upper tier"),
                             ("recruitment:shortlisted-appointed", "Appointed from shortlisting")):
@@ -261,7 +281,7 @@ def headline_figures(analysis: TrustAnalysis) -> list[Headline]:
                 f"{level} CI {format_interval(row['ci_low'], row['ci_high'])}. "
                 f"{row['sentence']}",
                 f"{level} CI {format_interval(row['ci_low'], row['ci_high'])}; "
-                f"{row['verdict']}, {significance}"))
+                f"{row['verdict']}, {significance}", kind="ratio"))
     return figures
 
 

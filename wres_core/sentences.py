@@ -10,43 +10,23 @@ ratio sits against the non-adverse range 0.80-1.25, and whether it is likely to 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import Any
 
 from wres_core.formatting import format_interval, format_p, format_ratio
 from wres_core.options import NON_ADVERSE_HIGH, NON_ADVERSE_LOW
 
-
-@dataclass(frozen=True)
-class StageFacts:
-    """What a sentence needs to know about one stage."""
-
-    kind: str               # "recruitment", "band" or "tier"
-    stage_id: str
-    comparison: str         # "BME" or a detailed group
-    from_label: str
-    to_label: str
-    white_from: int
-    white_to: int
-    bme_from: int
-    bme_to: int
-    ratio: float
-    ci_low: float
-    ci_high: float
-    ci_method: str
-    p_adjusted: float
-    significant: bool
-    corrected: bool
-    level: float
-    adjusted: bool = True
+#: What a sentence reads of a stage: any object with StageResult's field names as attributes
+#: (a StageResult, or a row of the stage table from ``DataFrame.itertuples``).
+Stage = Any
 
 
-def _people(facts: StageFacts, group: str) -> str:
+def _people(facts: Stage, group: str) -> str:
     if facts.kind == "recruitment":
         return "applicants" if facts.from_label == "applied" else "shortlisted applicants"
     return "staff"
 
 
-def _lead(facts: StageFacts, times: str, first: str = "White", second: str | None = None) -> str:
+def _lead(facts: Stage, times: str, first: str = "White", second: str | None = None) -> str:
     second = second or facts.comparison
     if facts.kind == "recruitment":
         if facts.from_label == "applied":
@@ -58,7 +38,7 @@ def _lead(facts: StageFacts, times: str, first: str = "White", second: str | Non
             f"likely as {second} staff to be in {facts.to_label}")
 
 
-def _zero_reason(facts: StageFacts) -> str:
+def _zero_reason(facts: Stage) -> str:
     group = facts.comparison
     if facts.kind == "recruitment":
         # "no White applicants were shortlisted", "no BME shortlisted applicants were appointed"
@@ -91,8 +71,8 @@ def _range_word(ratio: float) -> str:
     return f"within the non-adverse range {NON_ADVERSE_LOW:.2f}-{NON_ADVERSE_HIGH:.2f}"
 
 
-def _chance_clause(facts: StageFacts) -> str:
-    label = "adjusted p" if facts.adjusted else "p"
+def _chance_clause(facts: Stage, adjusted: bool) -> str:
+    label = "adjusted p" if adjusted else "p"
     if facts.p_adjusted is None or math.isnan(facts.p_adjusted):
         return "no significance test was possible"
     if facts.significant:
@@ -100,9 +80,13 @@ def _chance_clause(facts: StageFacts) -> str:
     return f"could be chance ({label} {format_p(facts.p_adjusted)})"
 
 
-def stage_sentence(facts: StageFacts) -> str:
-    """One plain-English sentence for one stage (see the module docstring)."""
-    level = f"{facts.level * 100:g}%"
+def stage_sentence(facts: Stage, *, level: float = 0.95, adjusted: bool = True) -> str:
+    """One plain-English sentence for one stage (see the module docstring).
+
+    ``level`` is the confidence level of the interval; ``adjusted`` says whether the p-value
+    was adjusted for the trust's several stages (it is called "adjusted p" if so).
+    """
+    level = f"{level * 100:g}%"
     group = facts.comparison
     if facts.white_from + facts.white_to == 0 or facts.bme_from + facts.bme_to == 0:
         who = "White" if facts.white_from + facts.white_to == 0 else group
@@ -114,13 +98,11 @@ def stage_sentence(facts: StageFacts) -> str:
                 f"{facts.from_label} to {facts.to_label}.")
     ratio = facts.ratio
     interval = f"{level} CI {format_interval(facts.ci_low, facts.ci_high)}"
-    if facts.corrected:
-        interval += ", +0.5 corrected for a zero count"
-    chance = _chance_clause(facts)
+    chance = _chance_clause(facts, adjusted)
     if math.isnan(ratio):
         return (f"{facts.from_label.capitalize()} to {facts.to_label}: the ratio is not defined "
                 f"because {_zero_reason(facts)}.")
-    if math.isinf(ratio) or (ratio == 0 and not facts.corrected):
+    if math.isinf(ratio) or ratio == 0:
         direction = "infinite" if math.isinf(ratio) else "zero"
         bound = (f"at least {format_ratio(facts.ci_low)}" if math.isinf(ratio)
                  else f"at most {format_ratio(facts.ci_high)}")

@@ -26,12 +26,7 @@ import pandas as pd
 
 from wres_core.bands import AFC_BANDS, DEFAULT_TIERS, TierDefinition, band_range_label
 from wres_core.schema import DETAILED_BME_GROUPS, RECRUITMENT_STAGES
-
-#: Columns of the frame returned by :func:`stage_counts`.
-STAGE_COUNT_COLUMNS = (
-    "org_code", "year", "comparison", "stage_id", "label", "kind", "ratio_kind", "order",
-    "from_label", "to_label", "white_from", "white_to", "bme_from", "bme_to",
-)
+from wres_core.stage_result import STAGE_COUNT_COLUMNS
 
 RECRUITMENT_STEPS = (
     ("applied", "shortlisted"),

@@ -43,7 +43,7 @@ def test_esr_extract_and_wide_template(uploaded_app, app):
     duplicates = int(esr["Assignment Number"].duplicated().sum())
     assert (len(esr), bad_band, bad_ethnicity, duplicates) == (6030, 12, 5, 3)
     left_out = bad_band + bad_ethnicity + duplicates
-    template_rows = len(pd.read_excel(XLSX, sheet_name="Indicator 1", header=4))
+    template_rows = len(pd.read_excel(XLSX, sheet_name="Indicator 1", header=4, engine="openpyxl"))
 
     at = uploaded_app({ESR.name: ESR.read_bytes(), XLSX.name: XLSX.read_bytes()})
     switch(at, "data")

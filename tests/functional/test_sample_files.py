@@ -199,3 +199,35 @@ def test_whole_national_file_is_consistent(national, national_results):
                          & (stages["stage_id"] == "recruitment:shortlisted-appointed")]
     share_adverse = (trust_level["ratio"] > 1.25).mean()
     assert 0.7 < share_adverse < 0.9, share_adverse
+
+
+def test_the_haldane_option_changes_only_the_displayed_ratio(national, national_results):
+    """Issue 8: the +0.5 correction is display-only. Every trust and year of the national
+    sample, with the option on and off: bottlenecks, contributions, stage statistics and peer
+    figures are identical field by field; only the corrected display columns differ."""
+    from wres_core.peers import PeerUniverse, peer_comparison, peer_group
+
+    corrected = analyse_dataset(national.workforce, national.recruitment,
+                                AnalysisOptions(haldane=True))
+    plain = national_results
+    assert plain.stages["zero_cell"].sum() > 50, "the sample must have zero-cell stages"
+    pd.testing.assert_frame_equal(corrected.bottlenecks, plain.bottlenecks)
+    pd.testing.assert_frame_equal(corrected.contributions.drop(columns=DISPLAY_ONLY),
+                                  plain.contributions.drop(columns=DISPLAY_ONLY))
+    pd.testing.assert_frame_equal(corrected.stages.drop(columns=DISPLAY_ONLY),
+                                  plain.stages.drop(columns=DISPLAY_ONLY))
+    shown = corrected.stages[corrected.stages["corrected"]]
+    assert len(shown) and (shown["zero_cell"]).all() and np.isfinite(shown["corrected_ratio"]).all()
+    assert plain.stages["corrected_ratio"].isna().all()
+    for results in (plain, corrected):
+        universe = PeerUniverse.from_results(results, synthetic=True, source="sample")
+        group = peer_group(universe, "SYN001", 2024, "type")
+        table = peer_comparison(universe, group)
+        if results is plain:
+            expected = table
+        else:
+            pd.testing.assert_frame_equal(table, expected)
+
+
+#: The stage columns that exist only to show the +0.5-corrected ratio.
+DISPLAY_ONLY = ["corrected", "corrected_ratio", "corrected_ci_low", "corrected_ci_high"]

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 from wres_core import schema
 from wres_core.bands import AFC_BANDS
@@ -56,48 +57,111 @@ def results_for(bands, recruitment=None, options=None) -> pd.DataFrame:
 STEEP = {"5": (2000, 1000), "6": (1000, 250), "7": (1000, 62), "8a": (60, 1), "8b": (20, 1)}
 
 
-def test_bottleneck_is_the_adverse_significant_step_with_the_largest_ratio():
+def woolf(white_from, white_to, bme_from, bme_to, z=1.959964):
+    """Odds ratio and Woolf's 95% interval by hand (Woolf 1955)."""
+    ratio = (white_to / white_from) / (bme_to / bme_from)
+    se = math.sqrt(1 / white_from + 1 / white_to + 1 / bme_from + 1 / bme_to)
+    return ratio, math.exp(math.log(ratio) - z * se), math.exp(math.log(ratio) + z * se)
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def test_bottleneck_is_the_adverse_significant_step_with_the_strongest_evidence():
     results = results_for(STEEP)
     steps = results[results["kind"] == "band"].set_index("stage_id")
     assert steps.loc["band:7-8a", "adverse"] and not steps.loc["band:7-8a", "significant"], (
         "the steepest step is not significant with one BME person in band 8a")
-    assert steps.loc["band:6-7", "ratio"] > steps.loc["band:5-6", "ratio"] > 1.25
     assert steps.loc[["band:5-6", "band:6-7"], "significant"].all()
     found = find_bottlenecks(results)
     assert list(found.columns) == list(BOTTLENECK_COLUMNS)
     assert len(found) == 1 and found.loc[0, "stage_id"] == "band:6-7", found.loc[0, "stage_id"]
-    sentence = found.loc[0, "sentence"]
-    assert sentence.startswith("The bottleneck is band 6 to band 7: relative to their numbers "
-                               "in band 6, White staff were 4.03 times as likely as BME staff "
-                               "to be in band 7 (95% CI "), sentence
-    assert found.loc[0, "ratio"] == steps.loc["band:6-7", "ratio"]
+    ratio, low, high = woolf(1000, 1000, 250, 62)
+    assert found.loc[0, "headline"] == (
+        f"The bottleneck is band 6 to band 7: White staff are {ratio:.2f} times as likely as "
+        "ethnic minority staff to be at band 7, relative to band 6 "
+        f"(95% CI {low:.2f} to {high:.2f})."), found.loc[0, "headline"]
+    assert words(found.loc[0, "headline"]) <= 35
+    detail = found.loc[0, "detail"]
+    assert detail.startswith("At band 6 there were 1,000 White and 250 ethnic minority staff; "
+                             "at band 7, 1,000 and 62."), detail
+    other, other_low, other_high = woolf(2000, 1000, 1000, 250)
+    assert (f"Other adverse steps beyond chance: band 5 to band 6 ({other:.2f}, 95% CI "
+            f"{other_low:.2f} to {other_high:.2f}).") in detail, detail
+    assert found.loc[0, "sentence"] == found.loc[0, "headline"] + " " + detail
 
 
-def test_no_bottleneck_when_no_step_is_both_adverse_and_significant():
-    bands = {"5": (40, 20), "6": (30, 10), "7": (20, 4), "8a": (5, 1)}
+def test_a_wide_interval_does_not_beat_a_well_established_gap():
+    # Band 5 -> 6: 2.40 with hundreds of staff (Woolf 2.03 to 2.84); band 6 -> 7: 6.24 with two
+    # BME staff in band 7 (Woolf 1.51 to 25.7). Both adverse and significant (Fisher, by
+    # scipy); the old rule (largest point ratio) named 6 -> 7.
+    bands = {"5": (2000, 1000), "6": (1000, 208), "7": (60, 2)}
+    options = AnalysisOptions(ci_method="log")
+    results = results_for(bands, options=options).set_index("stage_id")
+    for stage_id, table in (("band:5-6", [[1000, 2000], [208, 1000]]),
+                            ("band:6-7", [[60, 1000], [2, 208]])):
+        p = stats.fisher_exact(table).pvalue
+        assert p * 3 < 0.05, (stage_id, p)  # significant even after Bonferroni over 3 stages
+        assert results.loc[stage_id, "significant"], stage_id
+    wide, wide_low, _ = woolf(1000, 60, 208, 2)
+    narrow, narrow_low, _ = woolf(2000, 1000, 1000, 208)
+    assert wide > narrow and wide_low < narrow_low, (wide, wide_low, narrow, narrow_low)
+    found = find_bottlenecks(results.reset_index(), options.level).iloc[0]
+    assert found["stage_id"] == "band:5-6", found["stage_id"]
+    assert math.isclose(found["ci_low"], narrow_low, rel_tol=1e-6)
+    assert found["headline"].startswith("The bottleneck is band 5 to band 6: White staff are "
+                                        f"{narrow:.2f} times as likely"), found["headline"]
+
+
+def test_a_zero_count_step_is_flagged_not_named():
+    # Band 8d -> 9: 40 White -> 25, 12 BME -> none: infinite, adverse and significant
+    # (Fisher p = 0.007 by scipy), but it is no bottleneck on its point ratio.
+    bands = {"5": (2000, 1000), "6": (1000, 208), "8d": (40, 12), "9": (25, 0)}
+    assert stats.fisher_exact([[25, 40], [0, 12]]).pvalue < 0.01
     results = results_for(bands)
-    assert not (results["adverse"] & results["significant"]).any()
+    step = results.set_index("stage_id").loc["band:8d-9"]
+    assert math.isinf(step["ratio"]) and step["adverse"] and step["significant"], step
     found = find_bottlenecks(results).iloc[0]
-    assert pd.isna(found["stage_id"]), found["stage_id"]
-    steps = results[(results["kind"] == "band") & results["adverse"]]
-    largest = steps.sort_values("ratio").iloc[-1]
-    sentence = found["sentence"]
-    assert "there is no clear bottleneck" in sentence, sentence
-    assert f"the largest adverse step, {largest['label'].lower()}" in sentence, sentence
-    assert "could be chance" in sentence and "At recruitment" not in sentence, sentence
+    assert found["stage_id"] == "band:5-6", found["stage_id"]
+    assert found["flagged_stage_ids"] == "band:8d-9"
+    assert ("Flagged, with a zero count: there are no ethnic minority staff at band 9, against "
+            "12 at band 8d (adjusted p = ") in found["detail"], found["detail"]
+    assert "infinit" not in found["headline"]
 
 
-def test_an_infinite_adverse_significant_step_is_the_bottleneck():
+def test_only_a_zero_count_step_beyond_chance_is_the_headline_but_not_the_bottleneck():
     # Band 3 -> 4: 305 White -> 216, 11 BME -> none (SYN010 2021 in the sample files).
     bands = {"2": (400, 20), "3": (305, 11), "4": (216, 0), "5": (300, 100)}
     results = results_for(bands)
     step = results.set_index("stage_id").loc["band:3-4"]
     assert math.isinf(step["ratio"]) and step["adverse"] and step["significant"], step
     found = find_bottlenecks(results).iloc[0]
-    assert found["stage_id"] == "band:3-4", found["stage_id"]
-    sentence = found["sentence"]
-    assert "there were no BME staff in band 4, against 11 in band 3" in sentence, sentence
-    assert "so the ratio is infinite" in sentence and "could be chance" not in sentence
+    assert pd.isna(found["stage_id"]) and found["flagged_stage_ids"] == "band:3-4"
+    headline = found["headline"]
+    assert headline.startswith("There are no ethnic minority staff at band 4, against 11 at "
+                               "band 3: with a zero count the gap cannot be sized, but it is "
+                               "beyond chance (adjusted p = "), headline
+    assert words(headline) <= 35 and "could be chance" not in headline
+
+
+def test_no_bottleneck_names_the_adverse_step_with_the_strongest_evidence():
+    # Band 5 -> 6: 1.36 (Woolf 0.92 to 2.02); band 6 -> 7: 3.67 (Woolf 0.83 to 16.2). Neither
+    # is significant after adjustment; the larger point ratio has the weaker evidence.
+    bands = {"5": (200, 100), "6": (150, 55), "7": (20, 2)}
+    options = AnalysisOptions(ci_method="log")
+    results = results_for(bands, options=options)
+    assert not (results["adverse"] & results["significant"]).any()
+    small, small_low, small_high = woolf(200, 150, 100, 55)
+    large, large_low, _ = woolf(150, 20, 55, 2)
+    assert large > small and large_low < small_low
+    found = find_bottlenecks(results, options.level).iloc[0]
+    assert pd.isna(found["stage_id"]) and found["flagged_stage_ids"] == ""
+    assert found["headline"] == (
+        "No band step is a clear bottleneck: none is both adverse (above 1.25) and beyond "
+        f"chance. The largest adverse step, band 5 to band 6 ({small:.2f}, 95% CI "
+        f"{small_low:.2f} to {small_high:.2f}), could be chance."), found["headline"]
+    assert "At recruitment" not in found["sentence"]
 
 
 def test_recruitment_stage_named_when_adverse_and_significant():
@@ -106,19 +170,36 @@ def test_recruitment_stage_named_when_adverse_and_significant():
     rec = results[results["kind"] == "recruitment"].set_index("stage_id")
     assert rec["adverse"].all() and rec["significant"].all(), rec[["ratio", "p_adjusted"]]
     found = find_bottlenecks(results).iloc[0]
-    largest = rec["ratio"].idxmax()
-    assert found["recruitment_stage_id"] == largest, (found["recruitment_stage_id"], largest)
-    assert found["sentence"].endswith(
-        f"At recruitment, {rec.loc[largest, 'label'].lower()} is also adverse and significant "
-        f"(ratio {rec.loc[largest, 'ratio']:.2f})."), found["sentence"]
+    # Katz's interval by hand for shortlisted -> appointed: (300/1000) / (120/700).
+    ratio = (300 / 1000) / (120 / 700)
+    se = math.sqrt(1 / 300 - 1 / 1000 + 1 / 120 - 1 / 700)
+    low, high = ratio * math.exp(-1.959964 * se), ratio * math.exp(1.959964 * se)
+    # Applied -> shortlisted (1000/5000)/(700/5000) = 1.43 has the lower bound 1.31 < 1.53.
+    assert found["recruitment_stage_id"] == "recruitment:shortlisted-appointed"
+    assert found["detail"].endswith(
+        "At recruitment, shortlisted to appointed is also adverse and beyond chance (ratio "
+        f"{ratio:.2f}, 95% CI {low:.2f} to {high:.2f})."), found["detail"]
     fair = {"applied": (5000, 5000), "shortlisted": (1000, 1000), "appointed": (300, 290)}
     found = find_bottlenecks(results_for(STEEP, fair)).iloc[0]
     assert pd.isna(found["recruitment_stage_id"]) and "recruitment" not in found["sentence"]
-    flat = {"5": (40, 20), "6": (30, 10), "7": (20, 4)}
-    found = find_bottlenecks(results_for(flat, recruitment)).iloc[0]
-    assert "no clear bottleneck" in found["sentence"]
-    assert "is adverse and significant" in found["sentence"], (
-        "no 'also' when the ladder has no bottleneck: " + found["sentence"])
+
+
+def test_the_ladder_is_summarised_by_the_tiers_and_a_chained_figure_is_explained():
+    # Band 4 -> 5 strongly favourable (0.05), the steps above adverse: the band steps chained
+    # from band 4 to 8a give (60/500)/(20/20) = 0.12, the tiers 1-5 -> 8a-VSM give
+    # (60/1000)/(20/420) = 1.26: a board must not see both without the reason.
+    bands = {"4": (500, 20), "5": (500, 400), "6": (400, 150), "7": (300, 60), "8a": (60, 5)}
+    results = results_for(bands)
+    found = find_bottlenecks(results).iloc[0]
+    tier, *_ = woolf(1000, 60, 420, 5)
+    detail = found["detail"]
+    assert (f"Over the whole ladder, from the lower tier (bands 1-5) to the upper tier (bands "
+            f"8a-VSM), the ratio is {tier:.2f} (95% CI ") in detail, detail
+    chained = (60 / 500) / (5 / 20)
+    assert (f"Chained end to end, the band steps from band 4 to band 8a give {chained:.2f} "
+            "instead, because favourable steps such as band 4 to band 5 (0.05, where many "
+            "internationally recruited nurses start) offset the adverse ones") in detail, detail
+    assert "ladder" not in found["headline"]
 
 
 def test_contributions_sum_to_one_when_the_ladder_is_adverse():
@@ -140,7 +221,7 @@ def test_contributions_sum_to_one_when_the_ladder_is_adverse():
     assert (steps["ladder_from"] == "band 5").all() and (steps["ladder_to"] == "band 8b").all()
     share = steps.set_index("stage_id").loc["band:6-7", "adverse_share"]
     sentence = find_bottlenecks(results).loc[0, "sentence"]
-    assert f"It accounts for {share * 100:.0f}% of the disparity" in sentence, sentence
+    assert f"This step accounts for {share * 100:.0f}% of the disparity" in sentence, sentence
 
 
 def test_contribution_is_left_undefined_when_the_ladder_is_not_adverse():
@@ -166,9 +247,9 @@ def test_zero_count_steps_are_left_out_and_named():
     assert math.isclose(finite["adverse_share"].sum(), 1.0)
     assert math.isclose(steps["ladder_ratio"].iloc[0], float(np.prod(finite["ratio"])))
     note = steps["ladder_note"].iloc[0]
-    assert note == "leaving out band 7 to band 8a, band 8a to band 8b (zero counts)", note
-    sentence = find_bottlenecks(results).loc[0, "sentence"]
-    assert note in sentence, sentence
+    assert note == "leaving out 2 steps with a zero count", note
+    one = step_contributions(results_for({"5": (500, 200), "6": (400, 100), "7": (30, 0)}))
+    assert one["ladder_note"].iloc[0] == "leaving out band 6 to band 7, a zero count"
 
 
 def test_families_are_separate_per_organisation_year_and_comparison():
@@ -208,8 +289,11 @@ def test_shares_and_bottleneck_hold_for_any_ladder_without_zero_cells(bands):
     found = find_bottlenecks(results).iloc[0]
     eligible = steps[steps["adverse"] & steps["significant"]]
     if eligible.empty:
-        assert pd.isna(found["stage_id"]) and "no clear bottleneck" in found["sentence"]
+        assert pd.isna(found["stage_id"]) and "not a clear bottleneck" not in found["headline"]
+        assert found["headline"].startswith("No band step is a clear bottleneck")
     else:
-        assert found["ratio"] == eligible["ratio"].max(), (found["stage_id"], eligible)
-        label = found["label"][0].lower() + found["label"][1:]
-        assert found["sentence"].startswith(f"The bottleneck is {label}"), found["sentence"]
+        assert found["ci_low"] == eligible["ci_low"].max(), (found["stage_id"], eligible)
+        step = eligible.set_index("stage_id").loc[found["stage_id"]]
+        assert found["headline"].startswith(
+            f"The bottleneck is {step['from_label']} to {step['to_label']}: "), found["headline"]
+    assert words(found["headline"]) <= 35, found["headline"]

@@ -224,14 +224,22 @@ def test_empty_counts_give_an_empty_result():
     assert results.empty and list(results.columns) == list(STAGE_RESULT_COLUMNS)
 
 
-def test_haldane_option_marks_corrected_rows():
-    results = stage_ratios(counts_frame([(100, 10, 100, 0), (100, 10, 100, 5)]),
-                           AnalysisOptions(haldane=True))
+def test_haldane_option_adds_a_display_ratio_and_changes_nothing_else():
+    counts = counts_frame([(100, 10, 100, 0), (100, 10, 100, 5)])
+    results = stage_ratios(counts, AnalysisOptions(haldane=True))
+    plain = stage_ratios(counts)
     assert results["corrected"].tolist() == [True, False]
-    assert math.isclose(results.loc[0, "ratio"], (10.5 * 100.5) / (100.5 * 0.5)), "+0.5 cells"
-    assert "+0.5 corrected" in results.loc[0, "sentence"]
-    plain = stage_ratios(counts_frame([(100, 10, 100, 0)]))
-    assert math.isinf(plain.loc[0, "ratio"]) and plain.loc[0, "zero_cell"]
+    # +0.5 in every cell of [[10, 100], [0, 100]], by hand.
+    assert math.isclose(results.loc[0, "corrected_ratio"], (10.5 * 100.5) / (100.5 * 0.5))
+    se = math.sqrt(1 / 10.5 + 1 / 100.5 + 1 / 0.5 + 1 / 100.5)
+    assert math.isclose(results.loc[0, "corrected_ci_low"],
+                        math.exp(math.log(21.0) - 1.959964 * se), rel_tol=1e-6)
+    assert math.isnan(results.loc[1, "corrected_ratio"]), "no zero cell, nothing corrected"
+    assert math.isinf(results.loc[0, "ratio"]) and results.loc[0, "zero_cell"]
+    assert "+0.5" not in results.loc[0, "sentence"]
+    display = ["corrected", "corrected_ratio", "corrected_ci_low", "corrected_ci_high"]
+    pd.testing.assert_frame_equal(results.drop(columns=display), plain.drop(columns=display))
+    assert plain[display[1:]].isna().all().all() and not plain["corrected"].any()
 
 
 @pytest.mark.parametrize("kwargs", [{"groups": "all"}, {"ci_method": "wald"},

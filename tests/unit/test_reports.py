@@ -117,3 +117,22 @@ def test_non_finite_values_become_null_with_a_note(analysis):
     assert band8b["bme_share"] is None and "bme_share is not defined" in band8b["note"]
     finite = stages["band:5-6"]
     assert finite["note"] == "" and isinstance(finite["ratio"], float)
+
+
+def test_the_haldane_option_adds_a_display_column_beside_the_real_ratio():
+    # Band 7 -> 8a: White 90 -> 12, BME 6 -> 0. +0.5 in every cell, by hand:
+    # (12.5 / 90.5) / (0.5 / 6.5) = 1.80.
+    from wres_core.options import AnalysisOptions
+
+    rows = [("T1", 2024, "Clinical", band, group, n) for band, group, n in (
+        ("5", "White", 300), ("5", "Black", 120), ("6", "White", 200), ("6", "Black", 40),
+        ("7", "White", 90), ("7", "Black", 6), ("8a", "White", 12))]
+    plain = stage_display_table(analyse_trust(workforce(rows)).stage_table)
+    shown = stage_display_table(analyse_trust(workforce(rows),
+                                              options=AnalysisOptions(haldane=True)).stage_table)
+    heading = "+0.5-corrected ratio (display only)"
+    assert heading not in plain.columns
+    row = shown.set_index("Stage").loc["Band 7 to band 8a"]
+    assert row["Ratio"] == "infinity", "the real ratio stays as it is"
+    assert row[heading].startswith(f"{(12.5 / 90.5) / (0.5 / 6.5):.2f} ("), row[heading]
+    assert (shown.drop(columns=heading) == plain).all().all()

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from wres_core.bands import AFC_BANDS, DEFAULT_TIERS, MEDICAL_GRADES, TierDefinition
+from wres_core.stage_result import STATISTIC_COLUMNS
 
 SUPPRESSED = "*"
 DEFAULT_THRESHOLD = 7
@@ -51,12 +52,9 @@ REPRESENTATION_GROUPS = ("White", "BME", "Unknown")
 TOTAL = "Total"
 OVERALL = "All AfC bands"
 
-#: Stage-table columns computed from a stage's four counts (all hidden with them).
-STAGE_DERIVED_COLUMNS = (
-    "ratio", "ci_low", "ci_high", "ci_method", "p_value", "p_adjusted", "test", "small_counts",
-    "zero_cell", "corrected", "detectable_ratio", "verdict", "adverse", "favourable",
-    "significant", "sentence",
-)
+#: Stage-table columns computed from a stage's four counts (all hidden with them): every
+#: statistic of the one definition of a stage result, but the note, which says why.
+STAGE_DERIVED_COLUMNS = tuple(c for c in STATISTIC_COLUMNS if c != "note")
 RATIO_INPUT_COLUMNS = ("white_from", "white_to", "bme_from", "bme_to")
 
 #: Peer-table columns that depend on the trust's own counts.

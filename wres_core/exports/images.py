@@ -57,13 +57,9 @@ def drawable_stages(protected: ProtectedAnalysis) -> pd.DataFrame:
     stages = protected.stages
     keep = [(s, c) not in protected.hidden_stages for s, c in zip(stages["stage_id"],
                                                                   stages["comparison"])]
-    out = stages[keep].copy()
-    for column in ("white_from", "white_to", "bme_from", "bme_to"):
-        out[column] = out[column].astype(int)
-    for column in ("ratio", "ci_low", "ci_high", "p_value", "p_adjusted",
-                   "detectable_ratio"):
-        out[column] = out[column].astype(float)
-    out["significant"] = out["significant"].astype(bool)
+    # The rows left hold the exact values again: give every column back its own dtype (an
+    # object column of floats would carry NaN into the JSON spec, which is not JSON).
+    out = stages[keep].astype(protected.analysis.stage_table.dtypes.to_dict())
     return out.reset_index(drop=True)
 
 

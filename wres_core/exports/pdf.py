@@ -212,7 +212,9 @@ def _bottleneck_section(pdf: PackPDF, context: PackContext) -> None:
     for bottleneck in context.protected.bottlenecks:
         prefix = (f"{bottleneck.comparison}: " if context.analysis.options.groups == "detailed"
                   else "")
-        pdf.boxed(prefix + bottleneck.sentence, size=10)
+        pdf.boxed(prefix + bottleneck.headline, size=10.5)
+        if bottleneck.detail:
+            pdf.paragraph(bottleneck.detail, size=9)
     pdf.heading("Headline figures", 12)
     rows = _headline_rows(context)
     pdf.table(rows, ["Figure", "Value", "Interval or detail"], (55, 25, 100), size=9)

@@ -34,7 +34,7 @@ from wres_core.exports.disclosure import (
     stage_cells,
     suppress_cells,
 )
-from wres_core.formatting import format_ratio, format_share, lower_first
+from wres_core.formatting import format_interval, format_ratio, format_share, lower_first
 
 STAGE_SUPPRESSED_SENTENCE = ("Not shown: this stage's figures are computed from a count shown "
                              "as * (a small number, or one hidden so that a small number cannot "
@@ -57,7 +57,12 @@ class BottleneckExport:
     p_adjusted: float | str
     adverse_share: float | str
     ladder_ratio: float | str
-    sentence: str
+    headline: str
+    detail: str
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.headline} {self.detail}".strip()
 
 
 @dataclass(frozen=True, eq=False)
@@ -201,7 +206,10 @@ def _protected_contributions(analysis: TrustAnalysis, hidden_stages: frozenset,
 
 
 def _bottleneck_export(bottleneck, stages: pd.DataFrame, hidden_stages: frozenset,
-                       shares_hidden: bool) -> BottleneckExport:
+                       shares_hidden: bool, rounded: bool) -> BottleneckExport:
+    """The bottleneck as exported. The analysis's own headline and detail are used when
+    nothing they rest on is hidden; otherwise (or when counts are rounded: the words of a
+    zero-count bottleneck quote counts) they are said again from the figures shown."""
     group = bottleneck.comparison
     family_hidden = any(c == group for _, c in hidden_stages)
     stage_hidden = (bottleneck.stage_id, group) in hidden_stages
@@ -212,42 +220,50 @@ def _bottleneck_export(bottleneck, stages: pd.DataFrame, hidden_stages: frozense
     shares = {"adverse_share": bottleneck.adverse_share, "ladder_ratio": bottleneck.ladder_ratio}
     if shares_hidden:
         shares = dict.fromkeys(shares, SUPPRESSED)
-    if not family_hidden:
-        sentence = getattr(bottleneck, "headline", None) or bottleneck.sentence
+    if not family_hidden and not rounded:
+        headline, detail = bottleneck.headline, bottleneck.detail
     else:
-        sentence = _bottleneck_sentence(bottleneck, stages, hidden_stages, stage_hidden,
-                                        shares_hidden)
-    return BottleneckExport(group, bottleneck.stage_id, bottleneck.label, sentence=sentence,
-                            **figures, **shares)
+        headline, detail = _bottleneck_words(bottleneck, stages, hidden_stages, stage_hidden,
+                                             shares_hidden)
+        if bottleneck.stage_id and not stage_hidden and bottleneck.headline.startswith(
+                "The bottleneck is"):
+            # This form quotes the step's ratio and interval only, both shown.
+            headline = bottleneck.headline
+    return BottleneckExport(group, bottleneck.stage_id, bottleneck.label, headline=headline,
+                            detail=detail, **figures, **shares)
 
 
-def _bottleneck_sentence(bottleneck, stages: pd.DataFrame, hidden_stages: frozenset,
-                         stage_hidden: bool, shares_hidden: bool) -> str:
-    """The bottleneck in words without any figure that rests on a hidden count."""
+def _bottleneck_words(bottleneck, stages: pd.DataFrame, hidden_stages: frozenset,
+                      stage_hidden: bool, shares_hidden: bool) -> tuple[str, str]:
+    """(headline, detail) of the bottleneck without any figure that rests on a hidden count."""
     group = bottleneck.comparison
     by_id = {(r["stage_id"], r["comparison"]): r for r in stages.to_dict("records")}
+    details = []
     if bottleneck.stage_id is None:
-        text = ("No band step is both adverse (above 1.25) and statistically significant, so "
-                "there is no clear bottleneck on the pay-band ladder.")
+        headline = ("No band step is both adverse (above 1.25) and statistically significant, "
+                    "so there is no clear bottleneck on the pay-band ladder.")
     elif stage_hidden:
-        text = (f"The bottleneck is {lower_first(bottleneck.label)}; its figures are not shown "
-                "because they rest on small counts.")
+        headline = (f"The bottleneck is {lower_first(bottleneck.label)}; its figures are not "
+                    "shown because they rest on small counts.")
     else:
-        text = (f"The bottleneck is {lower_first(bottleneck.label)}. "
-                f"{by_id[(bottleneck.stage_id, group)]['sentence']}")
+        row = by_id[(bottleneck.stage_id, group)]
+        interval = format_interval(row["ci_low"], row["ci_high"])
+        headline = (f"The bottleneck is {lower_first(bottleneck.label)}: the ratio is "
+                    f"{format_ratio(row['ratio'])} (interval {interval}).")
+        details.append(row["sentence"])
         if shares_hidden:
-            text += (" Its share of the ladder's disparity is not given, because other band "
-                     "steps rest on small counts.")
+            details.append("Its share of the ladder's disparity is not given, because other "
+                           "band steps rest on small counts.")
         elif not math.isnan(bottleneck.adverse_share):
-            text += (f" It accounts for {format_share(bottleneck.adverse_share, 0)} of the "
-                     "disparity that builds up at the ladder's steps above parity.")
+            details.append(f"It accounts for {format_share(bottleneck.adverse_share, 0)} of the "
+                           "disparity that builds up at the ladder's steps above parity.")
     recruitment = bottleneck.recruitment_stage_id
     if recruitment and (recruitment, group) not in hidden_stages:
         row = by_id[(recruitment, group)]
         also = " also" if bottleneck.stage_id else ""
-        text += (f" At recruitment, {lower_first(row['label'])} is{also} adverse and "
-                 f"significant (ratio {format_ratio(row['ratio'])}).")
-    return text
+        details.append(f"At recruitment, {lower_first(row['label'])} is{also} adverse and "
+                       f"significant (ratio {format_ratio(row['ratio'])}).")
+    return headline, " ".join(details)
 
 
 def protect(analysis: TrustAnalysis, rule: DisclosureRule | None = None) -> ProtectedAnalysis:
@@ -268,5 +284,6 @@ def protect(analysis: TrustAnalysis, rule: DisclosureRule | None = None) -> Prot
         overall=_protected_representation(analysis.overall, "overall", hidden, rule),
         contributions=_protected_contributions(analysis, hidden_stages, shares_hidden),
         bottlenecks=tuple(_bottleneck_export(b, stages, hidden_stages,
-                                             shares_hidden.get(b.comparison, False))
+                                             shares_hidden.get(b.comparison, False),
+                                             rule.round_to > 1)
                           for b in analysis.bottlenecks))
