@@ -9,11 +9,14 @@ never shows what the pack hides. Chart images are drawn only when their button i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import altair as alt
 import streamlit as st
 
 from wres_app import state
 from wres_app.state import session_memo
+from wres_core import charts
 from wres_core.analysis import TrustAnalysis
 from wres_core.exports import images
 from wres_core.exports.disclosure import DEFAULT_THRESHOLD, DisclosureRule
@@ -68,22 +71,25 @@ def peer_csv_button(table, group, analysis: TrustAnalysis, rule: DisclosureRule,
                        help=rule.describe(), key="download_peer_csv")
 
 
-def chart_buttons(name: str, chart: alt.TopLevelMixin | None, stem: str, key: str,
-                  disabled_reason: str = "") -> None:
-    """PNG and SVG buttons for one (already protected) chart, rendered only on click.
+def chart_buttons(name: str, build: Callable[[], alt.TopLevelMixin | None], stem: str,
+                  key: str, disabled_reason: str = "") -> None:
+    """PNG and SVG buttons for one chart, built and rendered only on click.
 
-    Streamlit runs the callables on another thread, outside the script: they only render
-    the chart given, they touch no session state.
+    ``build`` makes the (protected) chart; Streamlit calls the download callables on another
+    thread, outside the script, so ``build`` must only use what it captured (the protected
+    view), never session state.
     """
     def png() -> bytes:
+        chart = build()
         return images.chart_png(chart) if chart is not None else b""
 
     def svg() -> bytes:
+        chart = build()
         return images.chart_svg(chart) if chart is not None else b""
 
-    disabled = chart is None or bool(disabled_reason)
-    help_text = disabled_reason or "Drawn from the exported figures: anything shown as * in " \
-                                   "the downloads is not drawn."
+    disabled = bool(disabled_reason)
+    help_text = disabled_reason or ("Drawn from the exported figures: anything shown as * in "
+                                    "the downloads is not drawn.")
     left, right, _ = st.columns([1, 1, 2])
     left.download_button(f"{name} (PNG)", png, file_name=f"{stem}.png", mime="image/png",
                          key=f"{key}_png", on_click="ignore", disabled=disabled,
@@ -96,25 +102,32 @@ def chart_buttons(name: str, chart: alt.TopLevelMixin | None, stem: str, key: st
 def funnel_chart_buttons(analysis: TrustAnalysis, rule: DisclosureRule, *,
                          large: bool = False) -> None:
     protected = protected_analysis(analysis, rule)
-    chart_buttons("Funnel chart", images.protected_funnel_chart(protected, large=large),
-                  f"{file_stem(analysis)}_funnel", "download_funnel_chart")
+    chart_buttons("Funnel chart",
+                  lambda: images.protected_funnel_chart(protected, large=large),
+                  f"{file_stem(analysis)}_funnel", "download_funnel_chart",
+                  "" if len(protected.representation) else "No AfC staff to draw.")
 
 
 def stage_chart_buttons(analysis: TrustAnalysis, rule: DisclosureRule, *,
                         large: bool = False) -> None:
     protected = protected_analysis(analysis, rule)
-    chart_buttons("Stage chart", images.protected_stage_chart(protected, large=large),
-                  f"{file_stem(analysis)}_stages", "download_stage_chart")
+    drawable = len(protected.stages) > len(protected.hidden_stages)
+    chart_buttons("Stage chart", lambda: images.protected_stage_chart(protected, large=large),
+                  f"{file_stem(analysis)}_stages", "download_stage_chart",
+                  "" if drawable else "Every stage rests on a count that exports hide.")
 
 
 def waterfall_chart_buttons(analysis: TrustAnalysis, rule: DisclosureRule, *,
                             large: bool = False) -> None:
     protected = protected_analysis(analysis, rule)
-    chart = images.protected_waterfall_chart(protected, large=large)
-    chart_buttons("Band-step chart", chart, f"{file_stem(analysis)}_band_steps",
-                  "download_waterfall_chart",
-                  "" if chart is not None else "Not available: the steps' shares rest on "
-                                               "counts that exports hide.")
+    group = (analysis.contributions["comparison"].iloc[0] if len(analysis.contributions)
+             else None)
+    hidden = group is None or protected.shares_hidden(group)
+    chart_buttons("Band-step chart",
+                  lambda: images.protected_waterfall_chart(protected, large=large),
+                  f"{file_stem(analysis)}_band_steps", "download_waterfall_chart",
+                  "Not available: the steps' shares rest on counts that exports hide."
+                  if hidden else "")
 
 
 def peer_chart_buttons(name: str, chart: alt.TopLevelMixin, analysis: TrustAnalysis,
@@ -126,4 +139,16 @@ def peer_chart_buttons(name: str, chart: alt.TopLevelMixin, analysis: TrustAnaly
               else bool(protected.hidden_stages))
     reason = ("Not available: the trust's point rests on a count that exports hide."
               if hidden else "")
-    chart_buttons(name, chart, f"{file_stem(analysis)}_{key}", f"download_{key}", reason)
+    chart_buttons(name, lambda: chart, f"{file_stem(analysis)}_{key}", f"download_{key}",
+                  reason)
+
+
+def peer_strip_chart_buttons(strip_rows, analysis: TrustAnalysis, rule: DisclosureRule, *,
+                             synthetic: bool, large: bool = False) -> None:
+    """The every-stage strip chart, without the stages whose figures exports hide."""
+    protected = protected_analysis(analysis, rule)
+    rows = images.without_hidden_stages(strip_rows, protected)
+    chart_buttons("Every-stage chart",
+                  lambda: charts.peer_strip_chart(rows, synthetic=synthetic, large=large),
+                  f"{file_stem(analysis)}_peers_every_stage", "download_peer_strip_chart",
+                  "" if len(rows) else "Every stage rests on a count that exports hide.")

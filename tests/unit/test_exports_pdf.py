@@ -10,7 +10,9 @@ from test_disclosure import workforce
 from test_exports_xlsx import COUNTS, EVIL, HIDDEN, expected_ratios
 
 from wres_core.analysis import analyse_trust
+from wres_core.exports import images
 from wres_core.exports.pack import build_pack, pack_context
+from wres_core.exports.protected import protect
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +56,20 @@ def test_methods_appendix_and_references(pages):
     text = "\n".join(pages)
     assert "Appendix: methods in plain words" in text
     assert "Woolf B (1955)" in text and "Spiegelhalter" in text
+
+
+def test_exported_chart_images_leave_hidden_figures_out():
+    analysis = analyse_trust(workforce(COUNTS, name="Small trust"))
+    protected = protect(analysis)
+    stage = images.protected_stage_chart(protected)
+    data = [row for rows in stage.to_dict()["datasets"].values() for row in rows]
+    labels = {row.get("label") for row in data}
+    assert "Band 8b to band 8c" not in labels and "Band 7 to band 8a" in labels
+    funnel = images.protected_funnel_chart(protected)
+    rows = [row for rows in funnel.to_dict()["datasets"].values() for row in rows]
+    shares = {row["band"]: row.get("bme_share") for row in rows if "share_text" in row}
+    assert shares["Band 8c"] is None, "no share point resting on band 8c's 2 BME staff"
+    assert shares["Band 5"] is not None
+    png = images.chart_png(stage)
+    assert png.startswith(b"\x89PNG") and images.chart_svg(stage).startswith(b"<svg")
+    assert images.protected_waterfall_chart(protected) is None, "its shares are hidden"

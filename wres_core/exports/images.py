@@ -105,3 +105,11 @@ def protected_waterfall_chart(protected: ProtectedAnalysis, *, large: bool = Fal
         return None
     return charts.ladder_waterfall_chart(contributions[contributions["comparison"] == group],
                                          group_name=group, large=large)
+
+
+def without_hidden_stages(rows: pd.DataFrame, protected: ProtectedAnalysis) -> pd.DataFrame:
+    """Peer rows (one per trust and stage, with ``stage_id`` and ``comparison``) without the
+    stages whose figures are hidden for the protected trust: its point would show them."""
+    keep = [(s, c) not in protected.hidden_stages for s, c in zip(rows["stage_id"],
+                                                                  rows["comparison"])]
+    return rows[keep].reset_index(drop=True)
