@@ -3,6 +3,7 @@ and read them back. Screenshots at 1400x1000 and at the projector's 1280x720."""
 
 from __future__ import annotations
 
+import csv
 import io
 
 import openpyxl
@@ -42,4 +43,27 @@ def test_download_the_workshop_pack(server, page):
     page.set_viewport_size({"width": 1280, "height": 720})
     settle(page)
     shot(page, "report-1280x720")
+    assert not server.errors(since)
+
+
+def test_funnel_page_downloads_are_protected(server, page):
+    """The stage table CSV and the stage chart PNG from the funnel page, as a user gets them."""
+    since = server.log_size()
+    page.goto(server.url)
+    settle(page)
+    with page.expect_download() as csv_download:
+        page.get_by_role("button", name="Download the stage table (CSV)").click()
+    text = csv_download.value.path().read_text(encoding="utf-8-sig")
+    header, *rows = text.splitlines()
+    columns = header.split(",")
+    assert "ratio" in columns and rows
+    for row in csv.reader(rows):
+        record = dict(zip(columns, row))
+        counts = [record[c] for c in ("white_from", "white_to", "bme_from", "bme_to")]
+        if "*" in counts:
+            assert record["ratio"] == "*" and record["ci_low"] == "*", record["stage_id"]
+    with page.expect_download() as png_download:
+        page.get_by_role("button", name="Stage chart (PNG)").click()
+    assert png_download.value.path().read_bytes().startswith(b"\x89PNG")
+    assert page.locator(EXCEPTION).count() == 0
     assert not server.errors(since)

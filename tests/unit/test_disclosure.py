@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from wres_core import schema
 from wres_core.analysis import analyse_trust
@@ -160,3 +162,32 @@ def test_secondary_cells_are_chosen_off_the_ratios_first():
     hidden = suppress_cells(table, DisclosureRule())
     assert set(hidden) == {("band", "6", "BME"), ("band", "6", "Unknown")}
     assert hidden[("band", "6", "BME")].primary and not hidden[("band", "6", "Unknown")].primary
+
+
+BANDS = ("2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "9", "VSM")
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 15), st.integers(0, 9)),
+                min_size=len(BANDS), max_size=len(BANDS)),
+       st.integers(1, 10))
+def test_property_no_sum_gives_a_hidden_count_back(counts, threshold):
+    ladder = {band: c for band, c in zip(BANDS, counts) if sum(c)}
+    if len(ladder) < 2:
+        return
+    analysis = analyse_trust(workforce(ladder))
+    rule = DisclosureRule(threshold=threshold)
+    protected = protect(analysis, rule)
+    cells = cell_table(analysis.stage_table, analysis.representation, analysis.overall,
+                       analysis.options.tiers)
+    for cell, value in cells.values.items():
+        if 1 <= value <= threshold:
+            assert cell in protected.hidden, cell
+    for constraint in cells.constraints:
+        hidden = [c for c in constraint.cells if c in protected.hidden]
+        assert len(hidden) != 1, constraint.description
+    for row in protected.stages.to_dict("records"):
+        shown = [row[c] for c in ("white_from", "white_to", "bme_from", "bme_to")]
+        if SUPPRESSED in shown:
+            assert row["ratio"] == SUPPRESSED and row["p_value"] == SUPPRESSED
