@@ -59,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true", help="print one JSON document")
     output.add_argument("--csv", action="store_true", help="print the stage table as CSV")
     analyse.add_argument("--suppress", action="store_true",
-                         help="show counts from 1 to 7 as * in CSV output")
+                         help="in CSV output, show counts from 1 to 7 as *, with every "
+                              "figure computed from them or that would reveal them")
     analyse.add_argument("--peers", choices=("type", "region", "type_region", "size",
                                              "diversity", "all"),
                          help="compare each stage with a peer group from the same files "

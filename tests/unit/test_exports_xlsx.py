@@ -100,5 +100,7 @@ def test_no_exported_ratio_or_interval_rests_on_a_suppressed_count(workbook):
 
 def test_header_rows_frozen_and_columns_sized(workbook):
     sheet = workbook["Stages"]
-    assert sheet.freeze_panes == "A3"
+    header = next(cell.row for cell in sheet["A"] if cell.value == "Stage")
+    assert sheet.freeze_panes == f"A{header + 1}", "frozen just below the header row"
+    assert all(cell.font.bold for cell in sheet[header] if cell.value)
     assert sheet.column_dimensions["A"].width >= len("Lower to upper tier (1-5 to 8a-VSM)")

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from wres_core.exports import tables
+from wres_core.exports.disclosure import SUPPRESSED
 from wres_core.exports.safe_text import neutralise
 from wres_core.exports.tables import PackContext
 
@@ -145,8 +146,13 @@ def workbook_bytes(context: PackContext) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     _write_sheet(workbook, "README", _readme(context, present))
+    hidden_note = (f"{SUPPRESSED} = hidden to protect small numbers: "
+                   + tables.disclosure_note(context.protected)) if context.protected.rule.enabled \
+        else "No figure is hidden: disclosure control was off for this workbook."
     for name in present:
         intro = (SHEETS[name][0],)
+        if name not in ("Data quality", "Methods"):
+            intro += (hidden_note,)
         if name == "Peers" and context.peer_description:
             intro += (f"Peer group: {context.peer_description}"
                       + (" (SYNTHETIC peers)" if context.peers_synthetic else ""),)
