@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
-from apptest_helpers import assert_ok, switch, texts
+from apptest_helpers import SAMPLE, assert_ok, switch, texts
 from pypdf import PdfReader
 
 PACK_KEY = "_report_pack"
@@ -43,3 +43,22 @@ def test_suppression_off_warns_before_download(app):
     at.session_state["suppress_exports"] = False
     at = switch(at, "report")
     assert any("Suppression is off" in t for t in texts(at.warning))
+
+
+def test_pack_of_an_uploaded_extract_reports_the_rows_left_out(uploaded_app):
+    # The ESR sample extract: 12 rows with a non-AfC band, 5 with an unknown ethnicity label
+    # and 3 repeated assignment numbers are left out (counted in test_app_data).
+    extract = SAMPLE / "trust_esr_extract.csv"
+    at = switch(uploaded_app({extract.name: extract.read_bytes()}), "report")
+    at.button(key="report_build").click()
+    assert_ok(at.run())
+    _, pack = at.session_state[PACK_KEY]
+    workbook = openpyxl.load_workbook(io.BytesIO(pack.xlsx))
+    rows = list(workbook["Data quality"].iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row[0] == "File")
+    record = dict(zip(rows[header], rows[header + 1]))
+    assert record["File"] == extract.name and record["Rows left out"] == 12 + 5 + 3
+    readme = dict(workbook["README"].iter_rows(values_only=True))
+    # Uploaded, but its trust's name ends "(synthetic)": the pack still says so on every page.
+    assert readme["Synthetic data"].startswith("YES")
+    assert extract.name in readme["Data source"]
