@@ -22,7 +22,6 @@ from wres_core.analysis import AllResults, TrustAnalysis, analyse_dataset
 from wres_core.bands import AFC_BANDS, TierDefinition
 from wres_core.errors import IngestError
 from wres_core.exports.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, DisclosureRule
-from wres_core.exports.pack import build_pack, looks_synthetic, pack_context
 from wres_core.exports.protected import protect
 from wres_core.exports.safe_text import neutralise_frame
 from wres_core.formatting import format_interval, format_p_value, format_ratio, format_share
@@ -119,6 +118,10 @@ def _add_report_parser(commands) -> None:
 
 
 def report_command(args: argparse.Namespace) -> int:
+    # Imported here: fpdf2, openpyxl, Altair and vl-convert would slow every other command's
+    # start-up.
+    from wres_core.exports.pack import build_pack, looks_synthetic, pack_context
+
     options = _options(args)
     missing = [str(f) for f in args.files if not f.exists()]
     if missing:
