@@ -85,7 +85,7 @@ if st.button("Build the workshop pack", type="primary", key="report_build"):
         source = state.peer_source(selection.options, analysis.org.code, analysis.year)
         names = ", ".join(state.uploads()) if not selection.synthetic else ""
         context = pack_context(
-            analysis, rule=rule, synthetic=selection.synthetic,
+            analysis, results=results, rule=rule, synthetic=selection.synthetic,
             data_source=("the bundled synthetic sample" if selection.synthetic
                          else f"your uploaded files ({names})"),
             reports=current_reports(),

@@ -141,7 +141,7 @@ def report_command(args: argparse.Namespace) -> int:
     synthetic = looks_synthetic(analysis.org)
     universe = (PeerUniverse.from_results(results, synthetic=synthetic, source="the same files")
                 if args.peers else None)
-    context = pack_context(analysis, rule=rule, synthetic=synthetic,
+    context = pack_context(analysis, results=results, rule=rule, synthetic=synthetic,
                            data_source=", ".join(f.name for f in args.files),
                            reports=dataset.reports, universe=universe,
                            peer_kind=args.peers or "type", k=args.k)

@@ -11,9 +11,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from wres_core.analysis import OrgInfo, TrustAnalysis
+from wres_core.analysis import AllResults, OrgInfo, TrustAnalysis
 from wres_core.exports.disclosure import DisclosureRule
 from wres_core.exports.pdf import pdf_bytes
+from wres_core.exports.progress import protected_targets, protected_trends
 from wres_core.exports.protected import protect
 from wres_core.exports.tables import PackContext, file_quality
 from wres_core.exports.xlsx import workbook_bytes
@@ -52,7 +53,8 @@ def file_stem(analysis: TrustAnalysis) -> str:
     return f"wres_pack_{code}_{analysis.year}"
 
 
-def pack_context(analysis: TrustAnalysis, *, rule: DisclosureRule | None = None,
+def pack_context(analysis: TrustAnalysis, *, results: AllResults | None = None,
+                 rule: DisclosureRule | None = None,
                  synthetic: bool = False, data_source: str = "", reports=(),
                  universe: PeerUniverse | None = None, peer_kind: str = "type",
                  k: int = DEFAULT_K, adjust_overdispersion: bool = True,
@@ -60,7 +62,8 @@ def pack_context(analysis: TrustAnalysis, *, rule: DisclosureRule | None = None,
     """Everything one pack shows, protected by ``rule`` (default: counts 1-7 hidden).
 
     ``universe`` and ``peer_kind`` choose the peer comparison (none without a universe);
-    ``reports`` are the ingest ``DataQualityReport`` objects of the files read.
+    ``reports`` are the ingest ``DataQualityReport`` objects of the files read; ``results``
+    (every year of the data) gives the trends over the years.
     """
     protected = protect(analysis, rule)
     peers = None
@@ -82,7 +85,8 @@ def pack_context(analysis: TrustAnalysis, *, rule: DisclosureRule | None = None,
         protected=protected, synthetic=synthetic or looks_synthetic(analysis.org),
         data_source=data_source or "the files given", files=file_quality(reports),
         peers=peers, peer_description=description, peers_synthetic=peers_synthetic,
-        peer_note=note, created=created or dt.date.today())
+        peer_note=note, created=created or dt.date.today(),
+        trends=protected_trends(results, protected), targets=protected_targets(protected))
 
 
 def build_pack(context: PackContext) -> Pack:

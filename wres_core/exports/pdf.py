@@ -68,6 +68,8 @@ def _text(value: object, kind: str = "") -> str:
 def _interval(low: object, high: object) -> str:
     if SUPPRESSED in (low, high):
         return SUPPRESSED
+    if isinstance(low, str) or isinstance(high, str):      # "not defined", "infinity"
+        return f"{low} to {high}"
     return format_interval(float(low), float(high))
 
 
@@ -351,14 +353,45 @@ def _peers_section(pdf: PackPDF, context: PackContext) -> None:
 
 
 def _trends_section(pdf: PackPDF, context: PackContext) -> None:
-    for title, frame in (("Trends", context.trends), ("Targets", context.targets)):
-        if frame is None or frame.empty:
-            continue
-        pdf.heading(title)
-        columns = list(frame.columns)
-        width = pdf.epw / len(columns)
-        pdf.table([[_text(v) for v in row] for row in frame.itertuples(index=False, name=None)],
-                  [str(c) for c in columns], tuple([width] * len(columns)), size=7)
+    """Trends over the years and targets, when the pack has them."""
+    trends, targets = context.trends, context.targets
+    if trends is not None and len(trends):
+        pdf.heading("Has the dial shifted? Each stage over the years")
+        rows = [[_stage_name(r), f"{r['From year']}-{r['To year']}",
+                 _text(r["Ratio then"], "ratio"), _text(r["Ratio now"], "ratio"),
+                 _change_text(r),
+                 _text(r["Change p"], "p"), str(r["Verdict"]),
+                 _text(r["Reaches 1.25 in (if the pace held)"])]
+                for r in trends.to_dict("records")]
+        pdf.table(rows, ["Stage", "Years", "Then", "Now", "Change (interval)", "p", "Verdict",
+                         "1.25 reached in"], (44, 18, 13, 13, 32, 13, 25, 22), size=7)
+        pdf.paragraph("Change is the latest ratio divided by the first (below 1: less adverse), "
+                      "with its interval and a z-test on the log scale (Altman and Bland 2003); "
+                      "the verdict uses the weighted yearly trend when there are three or more "
+                      "years. The year 1.25 is reached assumes the pace continues: a projection, "
+                      "not a forecast.", size=7.5)
+    if targets is not None and len(targets):
+        pdf.heading("What would close the gap? Targets per stage")
+        rows = [[_stage_name(r), _text(r["Ratio"], "ratio"), _text(r["More needed for 1.25"]),
+                 _text(r["More needed for parity"]), str(r["Of what"]), str(r["Note"])]
+                for r in targets.to_dict("records")]
+        pdf.table(rows, ["Stage", "Ratio", "For 1.25", "For parity", "More of", "Note"],
+                  (44, 14, 16, 18, 34, 54), size=7)
+        pdf.paragraph("How many more ethnic minority staff in the upper band or tier (or "
+                      "appointments, for recruitment stages) would bring the ratio to 1.25 or "
+                      "to parity, every other count held the same; rounded up.", size=7.5)
+
+
+def _change_text(record: dict) -> str:
+    change = record["Change (ratio of ratios)"]
+    if change == SUPPRESSED:
+        return SUPPRESSED
+    return (f"{_text(change, 'ratio')} "
+            f"({_interval(record['Change CI low'], record['Change CI high'])})")
+
+
+def _stage_name(record: dict) -> str:
+    return record["Stage"] + ("" if record["Group"] == "BME" else f" ({record['Group']})")
 
 
 def _data_quality_section(pdf: PackPDF, context: PackContext) -> None:

@@ -98,8 +98,11 @@ SHEETS: dict[str, tuple[str, Callable[[PackContext], pd.DataFrame]]] = {
                    lambda c: tables.step_table(c.protected)),
     "Peers": ("Each stage against the peer group: peer median and quartiles, rank, pooled "
               "ratio and funnel-plot limits.", tables.peer_table),
-    "Trends": ("Each stage's ratio over the years.", lambda c: c.trends),
-    "Targets": ("Targets for the worst stages.", lambda c: c.targets),
+    "Trends": ("Each stage's change from its first to its latest year, and the verdict from "
+               "the yearly trend (Altman and Bland 2003 for the change).", lambda c: c.trends),
+    "Targets": ("How many more ethnic minority staff (or appointments) would bring each "
+                "stage to 1.25 and to parity, other counts held the same; rounded up.",
+                lambda c: c.targets),
     "Data quality": ("How each file was read: rows used and left out, and why.",
                      tables.data_quality_table),
     "Methods": ("How every figure is computed, in plain words, with references.",
@@ -128,6 +131,10 @@ def _readme(context: PackContext, present: list[str]) -> pd.DataFrame:
                            "England's non-adverse range."),
     ]
     rows += [(f"Sheet: {name}", SHEETS[name][0]) for name in present]
+    missing = [name for name in ("Trends", "Targets") if name not in present]
+    if missing:
+        rows.append((" and ".join(missing), "Not in this workbook: they need the trends and "
+                     "targets analyses (and, for trends, two or more years of data)."))
     return pd.DataFrame(rows, columns=["Item", "Value"])
 
 
