@@ -104,3 +104,17 @@ def test_header_rows_frozen_and_columns_sized(workbook):
     assert sheet.freeze_panes == f"A{header + 1}", "frozen just below the header row"
     assert all(cell.font.bold for cell in sheet[header] if cell.value)
     assert sheet.column_dimensions["A"].width >= len("Lower to upper tier (1-5 to 8a-VSM)")
+
+
+def test_csv_exports_neutralise_formula_text_and_keep_numbers():
+    import csv
+
+    from wres_core.reports import stage_table_csv
+
+    analysis = analyse_trust(workforce(COUNTS, name=EVIL))
+    table = analysis.stage_table.assign(org_code=EVIL, label="@SUM(A1:A9)")
+    text = stage_table_csv(table).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["org_code"] for r in rows} == {"'" + EVIL}
+    assert {r["label"] for r in rows} == {"'@SUM(A1:A9)"}
+    assert rows[0]["white_from"] == "400", "numbers are not prefixed"
