@@ -24,7 +24,13 @@ from wres_core.errors import IngestError
 from wres_core.exports.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, DisclosureRule
 from wres_core.exports.protected import protect
 from wres_core.exports.safe_text import neutralise_frame
-from wres_core.formatting import format_interval, format_p_value, format_ratio, format_share
+from wres_core.formatting import (
+    format_interval,
+    format_p_value,
+    format_ratio,
+    format_share,
+    format_year,
+)
 from wres_core.ingest import Dataset, load_dataset
 from wres_core.options import ADJUSTMENTS, CI_METHODS, AnalysisOptions
 from wres_core.peers import PeerUniverse, peer_comparison, peer_group
@@ -74,7 +80,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_analysis_options(command: argparse.ArgumentParser) -> None:
     """The year and analysis options shared by ``analyse`` and ``report``."""
-    command.add_argument("--year", type=int, help="snapshot year (default: the latest)")
+    command.add_argument("--year", type=int,
+                         help="snapshot year (default: the latest); also the year of any file "
+                              "that holds none")
     command.add_argument("--ci-method", choices=CI_METHODS, default="auto",
                          help="interval method (default auto: exact for small counts)")
     command.add_argument("--level", type=float, default=0.95,
@@ -130,7 +138,7 @@ def report_command(args: argparse.Namespace) -> int:
         rule = DisclosureRule(threshold=args.suppress, round_to=args.round_to)
     except ValueError as error:
         raise CliError(f"--suppress {args.suppress}: {error}") from error
-    dataset = load_dataset(args.files)
+    dataset = load_dataset(args.files, default_year=args.year)
     results = analyse_dataset(dataset.workforce, dataset.recruitment, options)
     args.all = False
     (code,) = _choose_orgs(results, args)
@@ -272,7 +280,7 @@ def _finite(value: float | None) -> float | None:
 
 def _text_report(analysis: TrustAnalysis, dataset: Dataset) -> str:
     org = analysis.org
-    lines = [f"{org.name} ({org.code}), {org.region}, {org.type}: {analysis.year}",
+    lines = [f"{org.name} ({org.code}), {org.region}, {org.type}: {format_year(analysis.year)}",
              f"Options: {analysis.options.groups} groups, {analysis.options.ci_method} "
              f"intervals at {analysis.options.level_percent}, {analysis.options.adjust} "
              f"adjustment, tiers {analysis.options.tiers.describe()}", ""]
@@ -312,7 +320,8 @@ def analyse_command(args: argparse.Namespace) -> int:
     missing = [str(f) for f in args.files if not f.exists()]
     if missing:
         raise CliError(f"File not found: {', '.join(missing)}.")
-    dataset = load_dataset(args.files)
+    # --year is also the year of any file that holds none (never today's year silently).
+    dataset = load_dataset(args.files, default_year=args.year)
     results = analyse_dataset(dataset.workforce, dataset.recruitment, options)
     codes = _choose_orgs(results, args)
     analyses = []

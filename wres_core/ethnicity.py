@@ -175,3 +175,14 @@ def normalise_ethnicities(values: pd.Series) -> tuple[pd.DataFrame, list[str]]:
         "ethnic_code": code.take(codes),
     }, index=values.index)
     return frame, unrecognised
+
+
+def code_word_disagreements(labels: list[str]) -> dict[str, str]:
+    """Label -> note, for the ESR labels read by their code although their words name another
+    detailed group of the same WRES category (``SC Filipino``: see :func:`match_ethnicity`)."""
+    found = {}
+    for label in labels:
+        match = match_ethnicity(label)
+        if match is not None and match.note:
+            found[label] = match.note
+    return found

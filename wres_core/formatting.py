@@ -59,3 +59,9 @@ def format_share(value: float | None, digits: int = 1) -> str:
 def lower_first(text: str) -> str:
     """``"Band 9 to VSM"`` -> ``"band 9 to VSM"``: for a label inside a sentence."""
     return text[:1].lower() + text[1:]
+
+
+def format_year(year: int | None) -> str:
+    """``2024`` -> ``"2024"``; the year of a file that holds none -> ``"year not given"``."""
+    # 0 is schema.YEAR_NOT_GIVEN (formatting imports nothing from the package).
+    return "year not given" if not year else str(int(year))

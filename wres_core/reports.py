@@ -179,7 +179,7 @@ def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
     return {
         "org": {"code": analysis.org.code, "name": analysis.org.name,
                 "region": analysis.org.region, "type": analysis.org.type},
-        "year": analysis.year,
+        "year": analysis.year or None,   # None: the files hold no year (schema.YEAR_NOT_GIVEN)
         "options": {"groups": analysis.options.groups,
                     "staff_group": analysis.options.staff_group,
                     "ci_method": analysis.options.ci_method, "level": analysis.options.level,

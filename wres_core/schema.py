@@ -50,7 +50,20 @@ STAFF_GROUPS = ("Clinical", "Non-clinical", "Medical", "All staff")
 
 RECRUITMENT_STAGES = ("applied", "shortlisted", "appointed")
 
+#: Labels (organisation names and codes, regions, types, and the band, staff group and ethnicity
+#: labels quoted in reports) longer than this are cut to it when a file is read, so that a
+#: label cannot swamp a page, a chart or an export; the report says which were cut.
+MAX_LABEL_CHARS = 200
+
+#: A count above this cannot be a headcount (the whole NHS in England employs about 1.5
+#: million people): the row is left out as "count too large".
+MAX_HEADCOUNT = 2_000_000
+
 DEFAULT_ORG_CODE = "ORG"
+#: The year of a file that holds none (no year column, title line or year in its name): shown
+#: as "not given", never silently today's year. A year can be given for such files
+#: (read_table(default_year=...), the Data page's "belongs to" picker, the CLI's --year).
+YEAR_NOT_GIVEN = 0
 DEFAULT_ORG_NAME = "Your organisation"
 DEFAULT_REGION = "Not given"
 DEFAULT_ORG_TYPE = "Not given"

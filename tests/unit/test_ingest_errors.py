@@ -3,7 +3,6 @@ reported with reasons, counts and row numbers."""
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import io
 import zipfile
@@ -13,9 +12,6 @@ import pytest
 from tests.support import workbook_bytes
 from wres_core.errors import IngestError
 from wres_core.ingest import read_table
-
-TODAY = dt.date(2025, 6, 1)
-
 
 xlsx = workbook_bytes
 
@@ -80,7 +76,7 @@ BAD_FILES = [
                          ids=[i for i, _, _ in BAD_FILES])
 def test_bad_files_raise_ingest_error(content: bytes, pattern: str) -> None:
     with pytest.raises(IngestError, match=pattern) as info:
-        read_table(content, name="bad.csv", today=TODAY)
+        read_table(content, name="bad.csv")
     error = info.value
     assert error.source == "bad.csv" and str(error).startswith("bad.csv")
     assert error.problem and error.expected and error.action
@@ -192,7 +188,7 @@ def test_every_exclusion_reason_with_rows_and_examples() -> None:
 def test_row_numbers_listed_up_to_twenty_but_all_counted() -> None:
     body = "".join(f"Band {i % 3 + 20},White,1\n" for i in range(45))
     text = "Band,Ethnicity,Count\nBand 5,White,1\n" + body
-    report = read_table(text.encode(), name="many.csv", today=TODAY).report
+    report = read_table(text.encode(), name="many.csv").report
     (exclusion,) = report.exclusions
     assert exclusion.count == 45
     assert exclusion.rows == tuple(range(3, 23))
@@ -204,7 +200,7 @@ def test_row_numbers_listed_up_to_twenty_but_all_counted() -> None:
 def test_total_staff_group_rows_beside_groups_are_totals() -> None:
     text = ("Staff group,Band,White,BME\nClinical,Band 5,3,2\nNon-clinical,Band 5,1,1\n"
             "All staff,Band 5,4,3\n")
-    report = read_table(text.encode(), name="t.csv", today=TODAY).report
+    report = read_table(text.encode(), name="t.csv").report
     assert [(e.reason, e.rows) for e in report.exclusions] == [("total row", (4,))]
 
 
@@ -213,7 +209,7 @@ def test_medical_rules() -> None:
             "Nursing and Midwifery Registered,Consultant,White,2\n"
             "Medical and Dental,Band 6,White,3\n"
             "Medical and Dental,Specialty Registrar,Asian,1\n")
-    result = read_table(text.encode(), name="m.csv", today=TODAY)
+    result = read_table(text.encode(), name="m.csv")
     got = {(str(s), str(b)): int(n) for s, b, n in zip(
         result.table["staff_group"], result.table["band"], result.table["headcount"])}
     assert got == {("Medical", "Consultant"): 2, ("Clinical", "6"): 3,

@@ -16,7 +16,6 @@ from wres_core.ingest import read_table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
-TODAY = dt.date(2025, 6, 1)
 
 ROWS = [["Organisation", "Year", "Pay band", "Ethnic origin", "Headcount"],
         ["SYN7 Fairhaven’s Trust (synthetic)", "2024", "Band 5", "White British", "10"],
@@ -101,7 +100,7 @@ def test_quoted_fields_line_breaks_and_blank_lines_keep_row_numbers() -> None:
             '\n'
             'Band 5,"Black, African",2,ok\n'
             'Band 99,White,1,\n')
-    report = read_table(text.encode(), name="q.csv", today=TODAY).report
+    report = read_table(text.encode(), name="q.csv").report
     assert report.rows_read == 3 and report.rows_used == 2
     # Row numbers count records as a spreadsheet shows them: header 1, rows 2, (3 blank), 4, 5.
     assert [(e.reason, e.rows) for e in report.exclusions] == [("unrecognised band", (5,))]
@@ -110,14 +109,14 @@ def test_quoted_fields_line_breaks_and_blank_lines_keep_row_numbers() -> None:
 
 def test_ragged_row_is_excluded_not_shifted() -> None:
     text = "Band,Ethnicity,Count\nBand 5,White,3\nBand 5,White,2,surprise\nBand 6,BME,1\n"
-    report = read_table(text.encode(), name="r.csv", today=TODAY).report
+    report = read_table(text.encode(), name="r.csv").report
     assert (report.rows_read, report.rows_used) == (3, 2)
     assert [(e.reason, e.rows) for e in report.exclusions] == [("wrong number of fields", (3,))]
 
 
 def test_trailing_delimiters_and_short_rows() -> None:
     text = "Band,Ethnicity,Count,\nBand 5,White,3,\nBand 5,BME\n"
-    report = read_table(text.encode(), name="t.csv", today=TODAY).report
+    report = read_table(text.encode(), name="t.csv").report
     assert [(e.reason, e.column, e.rows) for e in report.exclusions] == [
         ("blank required field", "Count", (3,))]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,6 @@ from wres_core.ingest import read_table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
-TODAY = dt.date(2025, 6, 1)
 
 
 def counts(table: pd.DataFrame, *columns: str) -> dict[tuple, int]:
@@ -99,7 +97,7 @@ def test_national_sample_round_trips() -> None:
 
 
 def test_wide_template_with_title_block() -> None:
-    result = read_table(FIXTURES / "wide_template_title.csv", today=TODAY)
+    result = read_table(FIXTURES / "wide_template_title.csv")
     table, report = result.table, result.report
     check_clean(table)
     assert result.layout == "wide"
@@ -144,21 +142,22 @@ def test_wide_nhs_code_headers_and_total_check() -> None:
     text = ("Grade,A,B,C,H,N,Z,Total\n"
             "Band 2,5,1,1,2,3,1,13\n"
             "Band 3,4,0,1,1,1,0,99\n")
-    result = read_table(text.encode(), name="codes.csv", today=TODAY)
+    result = read_table(text.encode(), name="codes.csv")
     assert counts(result.table, "band", "ethnicity") == {
         ("2", "White"): 7, ("2", "BME"): 5, ("2", "Unknown"): 1,
         ("3", "White"): 5, ("3", "BME"): 2}
     assert any("differs from the sum" in n and "rows 3" in n for n in result.report.notes)
-    assert result.report.years == (2025,)
-    assert "current year" in result.report.column_matches["year"]
+    assert result.report.years == (0,) and not result.report.year_given
+    assert result.report.column_matches["year"] == (
+        "default not given (no year column, title line or year in the file name)")
 
 
 def test_wide_unrecognised_header_reported_and_mappable() -> None:
     text = "Band,White,BME,Martian\nBand 5,10,4,7\n"
-    result = read_table(text.encode(), name="w.csv", today=TODAY)
+    result = read_table(text.encode(), name="w.csv")
     assert result.report.unrecognised == {"column headers": {"Martian": 1}}
     assert int(result.table["headcount"].sum()) == 14
-    mapped = read_table(text.encode(), name="w.csv", today=TODAY,
+    mapped = read_table(text.encode(), name="w.csv",
                         ethnicity_map={"Martian": "Other"})
     assert counts(mapped.table, "ethnic_group") == {("White",): 10,
                                                      ("BME (not specified)",): 4,
@@ -281,7 +280,7 @@ EXPECTED_RECRUITMENT = {
     ("recruitment_ethnicity_wide.csv", "ethnicity-wide"),
 ])
 def test_recruitment_forms(file: str, form: str) -> None:
-    result = read_table(FIXTURES / file, today=TODAY)
+    result = read_table(FIXTURES / file)
     check_clean(result.table, "recruitment")
     assert (result.kind, result.layout, result.report.form) == ("recruitment", "recruitment",
                                                                 form)
@@ -310,14 +309,14 @@ def test_recruitment_by_band_and_stage_values_without_stage_header() -> None:
 
 def test_recruitment_nesting_problem_is_noted() -> None:
     text = "Ethnicity,Shortlisted,Appointed\nWhite,10,12\nBME,8,2\n"
-    result = read_table(text.encode(), name="r.csv", today=TODAY)
+    result = read_table(text.encode(), name="r.csv")
     assert any("more people were appointed than shortlisted" in n
                for n in result.report.notes)
 
 
 def test_kind_and_layout_overrides() -> None:
     text = "Band,Ethnicity,Count\nBand 5,White,3\nBand 5,BME,2\n"
-    as_staff = read_table(text.encode(), name="x.csv", layout="staff", today=TODAY)
+    as_staff = read_table(text.encode(), name="x.csv", layout="staff")
     assert as_staff.layout == "staff"
     assert int(as_staff.table["headcount"].sum()) == 2  # each row one person
     assert any("each row is one person" in n for n in as_staff.report.notes)
@@ -336,7 +335,7 @@ def test_mapping_overrides_detection() -> None:
         ("SYN9", "5", "White"): 3, ("SYN9", "6", "Asian"): 2}
     # None switches a detected column off.
     text2 = "Band,Ethnicity,Count,Region\nBand 5,White,3,London\n"
-    off = read_table(text2.encode(), name="m.csv", mapping={"region": None}, today=TODAY)
+    off = read_table(text2.encode(), name="m.csv", mapping={"region": None})
     assert off.table["region"].iloc[0] == schema.DEFAULT_REGION
     assert off.report.column_matches["region"] == "not used (your mapping)"
 
@@ -349,7 +348,7 @@ def test_staff_numbers_of_any_width_with_spaces(width: int) -> None:
             f"{ids[2]},Band 5,White", ",Band 5,White", ",Band 5,White",
             f"{ids[3]},Band 5,Asian", f"{ids[0]},Band 7,White"]
     text = "Employee number,Band,Ethnicity\n" + "\n".join(rows) + "\n"
-    report = read_table(text.encode(), name="s.csv", today=TODAY).report
+    report = read_table(text.encode(), name="s.csv").report
     (exclusion,) = report.exclusions
     assert (exclusion.reason, exclusion.count, exclusion.rows) == (
         "duplicate staff number", 2, (4, 9))
@@ -371,7 +370,7 @@ def test_staff_duplicates_in_an_excel_extract() -> None:
         sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
-    report = read_table(buffer.getvalue(), name="esr.xlsx", today=TODAY).report
+    report = read_table(buffer.getvalue(), name="esr.xlsx").report
     # 101 in another organisation is another person; 101.0 is 101 again in SYN1.
     assert [(e.reason, e.rows, e.examples) for e in report.exclusions] == [
         ("duplicate staff number", (4,), ("101",))]
@@ -398,7 +397,7 @@ def test_wide_template_with_staff_group_heading_rows() -> None:
 def test_rows_split_by_another_column_are_added() -> None:
     text = (b"Band,Gender,Ethnicity,Count\nBand 5,Female,White,3\nBand 5,Male,White,2\n"
             b"Band 5,Male,White,2\n")
-    result = read_table(text, name="g.csv", today=TODAY)
+    result = read_table(text, name="g.csv")
     assert counts(result.table, "band", "ethnicity") == {("5", "White"): 5}
     assert [(e.reason, e.rows) for e in result.report.exclusions] == [("duplicate key", (4,))]
     assert any("differ in 'Gender'" in n for n in result.report.notes)

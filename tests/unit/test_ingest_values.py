@@ -3,8 +3,6 @@ tables ingest relies on, and load_dataset."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import pytest
 
@@ -54,7 +52,13 @@ def test_year_in_text(text: str, year: int | None) -> None:
     ("2,5", (0, "non-integer count")), ("-2.5", (0, "negative count")),
     ("*", (0, "non-numeric count")), ("<5", (0, "non-numeric count")),
     ("n/a", (0, "non-numeric count")), ("nan", (0, "non-numeric count")),
-    ("1e30", (0, "non-numeric count")), ("5 people", (0, "non-numeric count")),
+    ("5 people", (0, "non-numeric count")),
+    # Above 2,000,000 (more than the NHS in England employs) a number is no headcount.
+    ("2000000", (2_000_000, None)), ("2,000,000", (2_000_000, None)),
+    ("2000001", (0, "count too large")), ("2,000,001", (0, "count too large")),
+    ("1000000000000000000", (0, "count too large")), ("1e18", (0, "count too large")),
+    ("1e30", (0, "count too large")), ("1e999", (0, "count too large")),
+    ("-1000000000000000000", (0, "negative count")), ("-1e999", (0, "negative count")),
 ])
 def test_parse_count(label: str, expected: tuple[int, str | None]) -> None:
     assert parse_count(label) == expected
@@ -181,7 +185,7 @@ def test_load_dataset_stacks_and_reports_overlaps() -> None:
 
 
 def test_load_dataset_passes_options_and_raises_for_a_bad_file() -> None:
-    data = load_dataset([WORKFORCE_A], today=dt.date(2020, 1, 1))
+    data = load_dataset([WORKFORCE_A], default_year=2020)
     assert data.recruitment.empty and list(data.recruitment.columns) == list(
         schema.RECRUITMENT_COLUMNS)
     with pytest.raises(IngestError, match=r"bad\.csv: The file is empty"):

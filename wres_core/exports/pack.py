@@ -50,7 +50,7 @@ def file_stem(analysis: TrustAnalysis) -> str:
     """``wres_pack_SYN041_2024``; characters outside letters, digits, ``-`` and ``_``
     (the code comes from the user's file) become ``_``."""
     code = re.sub(r"[^A-Za-z0-9_-]", "_", analysis.org.code)[:40]
-    return f"wres_pack_{code}_{analysis.year}"
+    return f"wres_pack_{code}_{analysis.year or 'no_year'}"
 
 
 def pack_context(analysis: TrustAnalysis, *, results: AllResults | None = None,

@@ -30,7 +30,13 @@ from fpdf.fonts import FontFace
 from wres_core.exports import images, tables
 from wres_core.exports.disclosure import SUPPRESSED
 from wres_core.exports.tables import PackContext
-from wres_core.formatting import format_interval, format_p_value, format_ratio, format_share
+from wres_core.formatting import (
+    format_interval,
+    format_p_value,
+    format_ratio,
+    format_share,
+    format_year,
+)
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
@@ -168,6 +174,10 @@ class PackPDF(FPDF):
 # --- sections -----------------------------------------------------------------------------
 
 
+def _year_line(year: int) -> str:
+    return f"Year: the 31 March {year} snapshot" if year else "Year: not given in the files"
+
+
 def _title_page(pdf: PackPDF, context: PackContext) -> None:
     analysis = context.analysis
     org = analysis.org
@@ -184,7 +194,7 @@ def _title_page(pdf: PackPDF, context: PackContext) -> None:
     pdf.multi_cell(0, 8, org.name, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 11)
     for line in (f"Organisation code {org.code} · {org.region} · {org.type}",
-                 f"Year: the 31 March {analysis.year} snapshot",
+                 _year_line(analysis.year),
                  f"Data source: {context.data_source}",
                  f"Created {context.created.strftime('%d %B %Y')} with WRES Explorer"):
         pdf.multi_cell(0, 6, line, align="L", new_x="LMARGIN", new_y="NEXT")
@@ -399,7 +409,7 @@ def _data_quality_section(pdf: PackPDF, context: PackContext) -> None:
     unknown, total, share = tables.unknown_ethnicity(context.protected)
     share_text = share if isinstance(share, str) else format_share(share)
     pdf.paragraph(f"Ethnicity unknown (codes X, Z, blank, not stated): {_text(unknown, 'count')} "
-                  f"of {_text(total, 'count')} AfC staff in {context.analysis.year} "
+                  f"of {_text(total, 'count')} AfC staff in {format_year(context.analysis.year)} "
                   f"({share_text}). They are left out of every ratio and share, and counted "
                   "here.", size=9)
     quality = tables.data_quality_table(context)

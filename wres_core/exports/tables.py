@@ -20,7 +20,7 @@ import pandas as pd
 from wres_core.bands import band_label
 from wres_core.exports.disclosure import OVERALL, SUPPRESSED
 from wres_core.exports.protected import ProtectedAnalysis
-from wres_core.formatting import format_ratio
+from wres_core.formatting import format_ratio, format_year
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -125,7 +125,7 @@ class PackContext:
     @property
     def title(self) -> str:
         org = self.analysis.org
-        return f"{org.name} ({org.code}), {self.analysis.year}"
+        return f"{org.name} ({org.code}), {format_year(self.analysis.year)}"
 
 
 # --- tables -------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from wres_core.exports import tables
 from wres_core.exports.disclosure import SUPPRESSED
 from wres_core.exports.safe_text import neutralise
 from wres_core.exports.tables import PackContext
+from wres_core.formatting import format_year
 
 MAX_WIDTH = 60
 WRAP_OVER = 40
@@ -116,7 +117,8 @@ def _readme(context: PackContext, present: list[str]) -> pd.DataFrame:
     rows = [
         ("Organisation", f"{analysis.org.name} ({analysis.org.code})"),
         ("Region, type", f"{analysis.org.region}, {analysis.org.type}"),
-        ("Year", f"31 March {analysis.year} snapshot"),
+        ("Year", f"31 March {analysis.year} snapshot" if analysis.year
+         else format_year(analysis.year)),
         ("Data source", context.data_source),
         ("Synthetic data", "YES: every trust and number is fictional." if context.synthetic
          else "no"),

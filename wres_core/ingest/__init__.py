@@ -14,14 +14,17 @@ from wres_core.ingest.api import (
     peek_table,
     read_table,
 )
+from wres_core.ingest.limits import LIMITS, ReadLimits
 from wres_core.ingest.report import EXCLUSION_REASONS, DataQualityReport, Exclusion
 
 __all__ = [
     "EXCLUSION_REASONS",
+    "LIMITS",
     "DataQualityReport",
     "Dataset",
     "Exclusion",
     "IngestResult",
+    "ReadLimits",
     "TablePeek",
     "combine_results",
     "load_dataset",

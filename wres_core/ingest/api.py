@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 import pandas as pd
@@ -13,6 +12,7 @@ import pandas as pd
 from wres_core import schema
 from wres_core.errors import IngestError
 from wres_core.ingest.build import Options, build
+from wres_core.ingest.limits import LIMITS, ReadLimits
 from wres_core.ingest.plan import plan_columns
 from wres_core.ingest.report import DataQualityReport
 from wres_core.ingest.source import open_table, source_name
@@ -38,7 +38,8 @@ def read_table(source: SourceLike, *, name: str | None = None, sheet: str | None
                band_map: Mapping[str, str] | None = None,
                ethnicity_map: Mapping[str, str] | None = None,
                staff_group_map: Mapping[str, str] | None = None,
-               today: dt.date | None = None) -> IngestResult:
+               default_org: tuple[str, str] | None = None, default_year: int | None = None,
+               limits: ReadLimits = LIMITS) -> IngestResult:
     """Read one workforce or recruitment file into the clean table.
 
     ``source`` is a path, the bytes of a file or an open binary file (bytes are never written
@@ -47,28 +48,30 @@ def read_table(source: SourceLike, *, name: str | None = None, sheet: str | None
     ("aggregate", "wide", "staff", "recruitment") and ``kind`` ("workforce", "recruitment")
     override detection. ``mapping`` {canonical column: source column, or None to ignore one}
     overrides header matching. ``band_map``, ``ethnicity_map`` and ``staff_group_map``
-    {raw label: canonical value} are applied before the normalisers. ``today`` fixes the
-    default year for tests.
+    {raw label: canonical value} are applied before the normalisers. ``default_org`` (code,
+    name) and ``default_year`` say what a file that names no organisation or no year belongs
+    to; without them such a file gets ``schema.DEFAULT_ORG_CODE`` and
+    ``schema.YEAR_NOT_GIVEN`` ("not given"), never today's year. ``limits`` bounds what the
+    file may hold (size unpacked, ratio, columns, rows, cell length: see
+    :mod:`wres_core.ingest.limits`).
 
     Raises :class:`~wres_core.errors.IngestError`, and nothing else, when the file cannot be
-    read; everything short of that is in the result's report.
+    read; everything short of that is in the result's report. Running out of memory anywhere
+    in reading (``MemoryError``, ``pyarrow.ArrowMemoryError``) is that error too.
     """
     label = source_name(source, name)
     try:
-        raw = open_table(source, label, sheet)
+        raw = open_table(source, label, sheet, limits)
         plan = plan_columns(raw, layout=layout, kind=kind, mapping=mapping,
                             ethnicity_map=ethnicity_map)
-        table, report = build(raw, plan, Options(band_map, ethnicity_map, staff_group_map),
-                              today=today)
+        table, report = build(raw, plan, Options(band_map, ethnicity_map, staff_group_map,
+                                                 default_org, default_year))
         return IngestResult(table=table, kind=report.kind, layout=report.layout,
                             report=report, headers=tuple(raw.headers), preview=raw.preview())
     except IngestError:
         raise
-    except MemoryError as exc:
-        raise IngestError(label, "The file is too large to read in the memory available.",
-                          "a file that fits in memory (a few million rows at most).",
-                          "Split the file (for example by year or organisation) and read "
-                          "the parts.") from exc
+    except MemoryError as exc:  # pyarrow.ArrowMemoryError is a MemoryError too
+        raise out_of_memory(label) from exc
     except Exception as exc:  # last resort: nothing but IngestError may escape
         raise IngestError(label, "An unexpected error stopped the file being read "
                           f"({type(exc).__name__}: {exc}).",
@@ -117,8 +120,16 @@ class TablePeek:
     notes: tuple[str, ...]
 
 
-def peek_table(source: SourceLike, *, name: str | None = None, sheet: str | None = None
-               ) -> TablePeek:
+def out_of_memory(label: str) -> IngestError:
+    """The error for a file that ran out of memory while being read."""
+    return IngestError(label, "The file is too large to read in the memory available.",
+                       "a file that fits in memory (a few million rows at most).",
+                       "Split the file (for example by year or organisation) and read "
+                       "the parts.")
+
+
+def peek_table(source: SourceLike, *, name: str | None = None, sheet: str | None = None,
+               limits: ReadLimits = LIMITS) -> TablePeek:
     """The headers and first rows of a file, without reading the rest of it.
 
     Used when :func:`read_table` fails for want of a column: the user can then pick the
@@ -126,9 +137,11 @@ def peek_table(source: SourceLike, *, name: str | None = None, sheet: str | None
     """
     label = source_name(source, name)
     try:
-        raw = open_table(source, label, sheet)
+        raw = open_table(source, label, sheet, limits)
     except IngestError:
         raise
+    except MemoryError as exc:
+        raise out_of_memory(label) from exc
     except Exception as exc:  # nothing but IngestError may escape
         raise IngestError(label, f"The file could not be opened ({type(exc).__name__}).",
                           "a CSV or Excel table.", "Check the file opens in a spreadsheet "
@@ -159,6 +172,7 @@ def combine_results(results: Iterable[IngestResult]) -> Dataset:
     A key (organisation x year x staff group x band x ethnic group [x stage]) found in two
     files is counted once, from the first file, and listed in ``overlaps`` and ``notes``.
     """
+    results, attach_notes = attach_to_neighbours(list(results))
     tables: dict[str, list[tuple[str, pd.DataFrame]]] = {"workforce": [], "recruitment": []}
     reports = []
     for result in results:
@@ -197,4 +211,55 @@ def combine_results(results: Iterable[IngestResult]) -> Dataset:
     return Dataset(workforce=merged["workforce"], recruitment=merged["recruitment"],
                    reports=tuple(reports),
                    overlaps=pd.concat(overlaps, ignore_index=True) if overlaps
-                   else pd.DataFrame(), notes=tuple(notes))
+                   else pd.DataFrame(), notes=tuple(attach_notes + notes))
+
+
+def attach_to_neighbours(results: list[IngestResult]) -> tuple[list[IngestResult], list[str]]:
+    """Give a file that names no organisation or no year the one its neighbours name.
+
+    A recruitment file with only ``Ethnicity, Shortlisted, Appointed`` read beside one trust's
+    ESR extract belongs to that trust and year; left alone it would be a separate
+    organisation with no year. When the files that name both hold exactly one (organisation,
+    year) that fits (the same organisation, if the file names one; the same year, likewise),
+    the file is attached to it, with a note. With several that fit, it is left as it is and a
+    note asks the user to say which it belongs to.
+    """
+    named = {}
+    for result in results:
+        if result.report.org_given and result.report.year_given and len(result.table):
+            orgs = result.table[list(schema.ORG_COLUMNS) + ["year"]].drop_duplicates(
+                ["org_code", "year"])
+            for row in orgs.itertuples(index=False):
+                named.setdefault((str(row.org_code), int(row.year)), row)
+    out, notes = [], []
+    for result in results:
+        report = result.report
+        if (report.org_given and report.year_given) or not len(result.table) or not named:
+            out.append(result)
+            continue
+        fits = [key for key in named
+                if (not report.org_given or key[0] in report.organisations)
+                and (not report.year_given or key[1] in report.years)]
+        missing = " or ".join(w for w, given in (("organisation", report.org_given),
+                                                 ("year", report.year_given)) if not given)
+        if len(fits) != 1:
+            notes.append(f"{report.source} names no {missing}, and the other files hold "
+                         f"{len(fits)} trusts and years it could belong to: say which on the "
+                         "Data page ('belongs to').")
+            out.append(result)
+            continue
+        row = named[fits[0]]
+        table = result.table.copy()
+        if not report.org_given:
+            for column in schema.ORG_COLUMNS:
+                table[column] = getattr(row, column)
+        if not report.year_given:
+            table["year"] = int(row.year)
+        note = (f"{report.source} names no {missing}: attached to {row.org_name} "
+                f"({row.org_code}), {int(row.year)}, the only trust and year in the other "
+                "files that fits.")
+        notes.append(note)
+        report = replace(report, organisations=(str(row.org_code),), years=(int(row.year),),
+                         notes=(*report.notes, note))
+        out.append(replace(result, table=schema.conform(table, result.kind), report=report))
+    return out, notes

@@ -8,7 +8,6 @@ applies in :data:`~.report.EXCLUSION_REASONS` order, so the reasons add up to th
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ import pandas as pd
 from wres_core import schema
 from wres_core.bands import AFC_BANDS, BAND_ORDER, MEDICAL_GRADES, normalise_band, normalise_bands
 from wres_core.errors import IngestError
-from wres_core.ethnicity import clean_label, normalise_ethnicities
+from wres_core.ethnicity import clean_label, code_word_disagreements, normalise_ethnicities
 from wres_core.ingest.plan import Plan, ethnicity_target, lookup_map
 from wres_core.ingest.report import (
     EXCLUSION_REASONS,
@@ -29,11 +28,9 @@ from wres_core.ingest.report import (
     Exclusion,
     unknown_by_band,
 )
-from wres_core.ingest.source import Factor, Loaded, RawTable
+from wres_core.ingest.source import Factor, Loaded, RawTable, cut_label
 from wres_core.ingest.values import (
-    NEGATIVE,
-    NON_INTEGER,
-    NON_NUMERIC,
+    COUNT_PROBLEMS,
     header_key,
     is_total_label,
     parse_count,
@@ -64,6 +61,9 @@ class Options:
     band_map: Mapping[str, str] | None = None
     ethnicity_map: Mapping[str, str] | None = None
     staff_group_map: Mapping[str, str] | None = None
+    #: What a file that has no organisation or year belongs to, when the user says so.
+    default_org: tuple[str, str] | None = None   # (code, name)
+    default_year: int | None = None
 
 
 def _spread(per_label: np.ndarray, codes: np.ndarray, blank: object) -> np.ndarray:
@@ -125,7 +125,7 @@ class _Rows:
                 reason=EXCLUSION_REASONS[code - 1],
                 column=self.raw.headers[col] if col >= 0 else None,
                 count=int(mask.sum()), rows=_first_rows(self.rownums, mask),
-                examples=tuple(str(e) for e in shown)))
+                examples=tuple(cut_label(str(e)) for e in shown)))
         return tuple(out)
 
 
@@ -133,7 +133,7 @@ def _mapped_labels(labels: list[str], mapping: dict[str, str]) -> list[str | Non
     return [mapping.get(label.casefold()) for label in labels]
 
 
-def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None = None
+def build(raw: RawTable, plan: Plan, options: Options
           ) -> tuple[pd.DataFrame, DataQualityReport]:
     """The clean table and the report for a planned raw table."""
     name = raw.source
@@ -184,6 +184,7 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
         return i
 
     name_col = None
+    org_given = True   # False: no organisation anywhere in the file (the default is used)
     if "org_code" in cols:
         code_col = cols["org_code"]
         factor = f[code_col]
@@ -215,7 +216,8 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
         _exclude_totals_and_blanks(rows, factor, code_col, org < 0)
         how["org_code"] = f"the name in '{headers[code_col]}' (no code column)"
     else:
-        code, org_name, source_text = _default_org(raw)
+        code, org_name, source_text = _default_org(raw, options.default_org)
+        org_given = code != schema.DEFAULT_ORG_CODE
         org_id(code, org_name)
         org = np.zeros(n, dtype=np.int64)
         how["org_code"] = f"default '{code}' ({source_text})"
@@ -236,6 +238,7 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
             how.setdefault(canonical, f"default '{default}'")
 
     # --- year -----------------------------------------------------------------------------
+    year_given = True
     if "year" in cols:
         col = cols["year"]
         factor = f[col]
@@ -253,12 +256,18 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
             notes.append("Years: financial years give their end year (2023/24 -> 2024); dates "
                          "give their calendar year.")
     else:
-        default_year, source_text = _default_year(raw, today)
+        default_year, source_text = _default_year(raw, options.default_year)
+        year_given = default_year != schema.YEAR_NOT_GIVEN
         year = np.full(n, default_year, dtype=np.int64)
         years = np.array([default_year], dtype=np.int64)
         year_idx = np.zeros(n, dtype=np.int64)
-        how["year"] = f"default {default_year} ({source_text})"
-        notes.append(f"No year column: every row counted for {default_year}, {source_text}.")
+        shown = default_year if year_given else "not given"
+        how["year"] = f"default {shown} ({source_text})"
+        notes.append(f"No year column: every row counted for {shown}, {source_text}."
+                     if year_given else
+                     f"No year in the file ({source_text}): the year is shown as 'not "
+                     "given'. Say which year it is on the Data page ('belongs to'), or with "
+                     "--year on the command line.")
 
     # --- staff group ----------------------------------------------------------------------
     sg_raw = np.zeros(n, dtype=np.int64)
@@ -335,6 +344,7 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
         factor = f[col]
         per_label = _ethnic_groups(factor.labels, emap, name)
         group = _spread(per_label, factor.codes, _UNKNOWN_GROUP)
+        notes += _disagreement_notes(factor, emap)
         total_labels = np.array([is_total_label(lab) for lab in factor.labels] + [False])[:-1]
         rows.exclude(_spread(total_labels, factor.codes, False), "total row", col)
         note_unrecognised(col, (per_label < 0) & ~total_labels)
@@ -375,12 +385,12 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
         col = cols["headcount"]
         value, kind_of = _parse_counts(f[col])
         rows.exclude(f[col].codes < 0, "blank required field", col)
-        for reason in (NON_NUMERIC, NEGATIVE, NON_INTEGER):
+        for reason in COUNT_PROBLEMS:
             rows.exclude(_spread(kind_of == reason, f[col].codes, False), reason, col)
         counts[col] = _spread(value, f[col].codes, 0)
     for col, _, _ in value_columns:
         value, kind_of = _parse_counts(f[col])
-        for reason in (NON_NUMERIC, NEGATIVE, NON_INTEGER):
+        for reason in COUNT_PROBLEMS:
             rows.exclude(_spread(kind_of == reason, f[col].codes, False), reason, col)
         counts[col] = _spread(value, f[col].codes, 0)
         blank_cells += int(((f[col].codes < 0) & rows.ok).sum())
@@ -425,8 +435,7 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
         raise IngestError(name, f"Every one of the {n:,} data rows was excluded ({reasons}).",
                           "rows with a recognised band and ethnicity and a whole-number count.",
                           "Look at the first rows listed, fix the labels or map them by hand "
-                          "(band_map, ethnicity_map), and read the file again.",
-                          row=int(loaded.rownums[0]) if len(loaded.rownums) else None)
+                          "(band_map, ethnicity_map), and read the file again.")
 
     # --- the medical rule -----------------------------------------------------------------
     medical = _MEDICAL[band.clip(0)] & ok & (band >= 0)
@@ -505,7 +514,8 @@ def build(raw: RawTable, plan: Plan, options: Options, *, today: dt.date | None 
         organisations=tuple(sorted(table["org_code"].astype(str).unique())),
         years=tuple(int(y) for y in sorted(table["year"].unique())),
         column_mapping=mapping, unrecognised=unrecognised,
-        notes=tuple(dict.fromkeys(notes)), column_matches=how, form=plan.form)
+        notes=tuple(dict.fromkeys(notes)), column_matches=how, form=plan.form,
+        org_given=org_given, year_given=year_given)
     return table, report
 
 
@@ -594,7 +604,9 @@ def _attribute(org: np.ndarray, f: dict[int, Factor], col: int | None, n_orgs: i
     return [v if v is not None else default for v in found]
 
 
-def _default_org(raw: RawTable) -> tuple[str, str, str]:
+def _default_org(raw: RawTable, given: tuple[str, str] | None) -> tuple[str, str, str]:
+    if given is not None:
+        return given[0], given[1], "given by you"
     for line in raw.title:
         key, _, value = line.partition(":")
         if value.strip() and header_key(key) in ("organisation", "organization", "trust",
@@ -604,7 +616,9 @@ def _default_org(raw: RawTable) -> tuple[str, str, str]:
     return schema.DEFAULT_ORG_CODE, schema.DEFAULT_ORG_NAME, "the default"
 
 
-def _default_year(raw: RawTable, today: dt.date | None) -> tuple[int, str]:
+def _default_year(raw: RawTable, given: int | None) -> tuple[int, str]:
+    if given is not None:
+        return int(given), "given by you"
     for line in raw.title:
         found = year_in_text(line)
         if found:
@@ -612,8 +626,20 @@ def _default_year(raw: RawTable, today: dt.date | None) -> tuple[int, str]:
     found = year_in_text(raw.source)
     if found:
         return found, f"from the file name '{raw.source}'"
-    year = (today or dt.date.today()).year
-    return year, "the current year (no year in the file name or title)"
+    # Never today's year silently: a recruitment file read in 2026 is not 2026's data.
+    return schema.YEAR_NOT_GIVEN, "no year column, title line or year in the file name"
+
+
+def _disagreement_notes(factor: Factor, emap: dict[str, str]) -> list[str]:
+    """A note per ESR label counted by its code although its words name another group."""
+    found = code_word_disagreements([lab for lab in factor.labels
+                                     if lab.casefold() not in emap])
+    if not found:
+        return []
+    rows = np.bincount(factor.codes[factor.codes >= 0], minlength=len(factor.labels))
+    index = {lab: i for i, lab in enumerate(factor.labels)}
+    return [f"{int(rows[index[lab]]):,} rows with ethnicity '{lab}': {note}."
+            for lab, note in found.items()]
 
 
 def _ethnic_groups(labels: list[str], emap: dict[str, str], name: str) -> np.ndarray:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from wres_core.formatting import format_year
+
 #: Reasons a source row is excluded, in the order they are checked: a row with several
 #: problems is counted once, under the first.
 EXCLUSION_REASONS = (
@@ -22,6 +24,7 @@ EXCLUSION_REASONS = (
     "non-numeric count",
     "negative count",
     "non-integer count",
+    "count too large",
     "duplicate staff number",
     "duplicate key",
 )
@@ -80,6 +83,10 @@ class DataQualityReport:
     column_matches: dict[str, str] = field(default_factory=dict)
     #: for recruitment: "long", "stage-wide" or "ethnicity-wide"; else "".
     form: str = ""
+    #: False when the file names no organisation / no year anywhere (column, title, name):
+    #: such a file can be attached to the trust and year of the files read beside it.
+    org_given: bool = True
+    year_given: bool = True
 
     def excluded_by_reason(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -121,7 +128,7 @@ class DataQualityReport:
         shown_orgs = ", ".join(self.organisations[:5]) + (" ..." if orgs > 5 else "")
         lines.append(f"{orgs} organisation{'s' if orgs != 1 else ''} ({shown_orgs}); "
                      f"year{'s' if len(self.years) != 1 else ''} "
-                     f"{', '.join(str(y) for y in self.years)}.")
+                     f"{', '.join(format_year(y) for y in self.years)}.")
         if self.column_matches:
             lines.append("Columns: " + "; ".join(
                 f"{k} <- {v}" for k, v in self.column_matches.items()) + ".")

@@ -8,11 +8,13 @@ not matter for a million-row extract.
 from __future__ import annotations
 
 import csv
+import math
 import re
 from functools import lru_cache
 from importlib import resources
 
 from wres_core.ethnicity import clean_label
+from wres_core.schema import MAX_HEADCOUNT
 
 # --- alias table --------------------------------------------------------------------------
 
@@ -96,18 +98,23 @@ _INT = re.compile(r"^[+-]?\d+$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
 _FLOAT = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-MAX_COUNT = 10**12
 
 NON_NUMERIC = "non-numeric count"
 NEGATIVE = "negative count"
 NON_INTEGER = "non-integer count"
+TOO_LARGE = "count too large"
+#: The reasons a count cell is not a count, in the order rows are excluded for them.
+COUNT_PROBLEMS = (NON_NUMERIC, NEGATIVE, NON_INTEGER, TOO_LARGE)
 
 
 def parse_count(label: str) -> tuple[int, str | None]:
     """Read one count cell: ``(value, None)`` or ``(0, reason)`` when it is not a count.
 
     ``"12"``, ``" 1,234 "``, ``"12.0"`` are counts; ``"-3"`` is a negative count; ``"12.5"`` and
-    ``"2,5"`` non-integer counts; ``"*"``, ``"<5"``, ``"n/a"`` non-numeric counts.
+    ``"2,5"`` non-integer counts; ``"*"``, ``"<5"``, ``"n/a"`` non-numeric counts; a whole
+    number above :data:`wres_core.schema.MAX_HEADCOUNT` (2,000,000), such as ``"10^18"``
+    written out or ``"1e18"``, is a count too large to be a headcount. A negative number is
+    a negative count however large.
     """
     text = str(label).strip().replace("\u00a0", "").replace(" ", "")
     if _INT.match(text):
@@ -116,8 +123,8 @@ def parse_count(label: str) -> tuple[int, str | None]:
         value = int(text.replace(",", ""))
     elif _FLOAT.match(text):
         number = float(text)
-        if number != number or abs(number) >= MAX_COUNT:
-            return 0, NON_NUMERIC
+        if math.isinf(number):  # "1e999": a number, far too large
+            return 0, NEGATIVE if number < 0 else TOO_LARGE
         if not number.is_integer():
             return 0, NEGATIVE if number < 0 else NON_INTEGER
         value = int(number)
@@ -125,15 +132,15 @@ def parse_count(label: str) -> tuple[int, str | None]:
         return 0, NEGATIVE if text.startswith("-") else NON_INTEGER
     else:
         return 0, NON_NUMERIC
-    if abs(value) >= MAX_COUNT:
-        return 0, NON_NUMERIC
     if value < 0:
         return 0, NEGATIVE
+    if value > MAX_HEADCOUNT:
+        return 0, TOO_LARGE
     return value, None
 
 
 def looks_numeric(label: str) -> bool:
-    return parse_count(label)[1] in (None, NEGATIVE, NON_INTEGER)
+    return parse_count(label)[1] in (None, NEGATIVE, NON_INTEGER, TOO_LARGE)
 
 
 # --- years --------------------------------------------------------------------------------
