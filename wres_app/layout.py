@@ -21,7 +21,10 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
 
 def configure_page() -> None:
     """Called once, first thing in app.py."""
-    st.set_page_config(page_title="WRES Explorer", page_icon=":material/stacked_bar_chart:",
+    # An emoji, not a ":material/...:" icon: for the page icon (the favicon) Streamlit's page
+    # fetches a Material icon from fonts.gstatic.com, whereas icons elsewhere come from the
+    # font bundled with Streamlit.
+    st.set_page_config(page_title="WRES Explorer", page_icon="📊",
                        layout="wide", initial_sidebar_state="expanded")
 
 

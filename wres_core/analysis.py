@@ -190,11 +190,18 @@ class AllResults:
 
 
 def analyse_dataset(workforce: pd.DataFrame, recruitment: pd.DataFrame | None = None,
-                    options: AnalysisOptions | None = None) -> AllResults:
-    """Run every calculation for every organisation and year of the clean tables."""
+                    options: AnalysisOptions | None = None, *,
+                    counts: pd.DataFrame | None = None) -> AllResults:
+    """Run every calculation for every organisation and year of the clean tables.
+
+    ``counts``: the tables' :func:`~wres_core.stages.stage_counts` for ``options.groups``,
+    ``options.tiers`` and ``options.staff_group``, when the caller already has them (the app
+    keeps the sample's counts apart from the statistics, which the other options change).
+    """
     options = options or AnalysisOptions()
-    counts = stage_counts(workforce, recruitment, groups=options.groups, tiers=options.tiers,
-                          staff_group=options.staff_group)
+    if counts is None:
+        counts = stage_counts(workforce, recruitment, groups=options.groups,
+                              tiers=options.tiers, staff_group=options.staff_group)
     stages = stage_ratios(counts, options)
     contributions = step_contributions(stages)
     bottlenecks = find_bottlenecks(stages, options.level) if len(stages) else pd.DataFrame(

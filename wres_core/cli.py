@@ -34,8 +34,15 @@ from wres_core.formatting import (
 from wres_core.ingest import Dataset, load_dataset
 from wres_core.options import ADJUSTMENTS, CI_METHODS, AnalysisOptions
 from wres_core.peers import PeerUniverse, peer_comparison, peer_group
-from wres_core.reports import EXPORT_COLUMNS, analysis_to_json, headline_figures
+from wres_core.reports import (
+    EXPORT_COLUMNS,
+    analysis_to_json,
+    headline_figures,
+    stage_trend_json,
+)
 from wres_core.synthetic import write_sample_data
+from wres_core.targets import stage_targets
+from wres_core.trends import stage_trends
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -60,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     analyse.add_argument("--org", metavar="CODE", help="organisation code to analyse")
     analyse.add_argument("--all", action="store_true", help="analyse every organisation")
     _add_analysis_options(analyse)
+    analyse.add_argument("--from-year", type=int, metavar="YEAR",
+                         help="first year of each stage's change in --json (default: the "
+                              "stage's first year with data)")
+    analyse.add_argument("--to-year", type=int, metavar="YEAR",
+                         help="second year of the change (default: the stage's last year)")
     output = analyse.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print one JSON document")
     output.add_argument("--csv", action="store_true", help="print the stage table as CSV")
@@ -308,6 +320,9 @@ def _text_report(analysis: TrustAnalysis, dataset: Dataset) -> str:
                   for f in headline_figures(analysis, bottleneck.comparison)
                   if f.kind == "ratio"]
         lines += [bottleneck.headline, *ratios, bottleneck.detail, ""]
+    for report in dataset.reports:
+        for header, why in report.ignored_columns:
+            lines.append(f"{report.source}: column '{header}' not read ({why}).")
     excluded = sum(r.rows_excluded for r in dataset.reports)
     if excluded:
         lines += ["", f"Data quality: {excluded:,} rows left out across the files "
@@ -336,12 +351,15 @@ def analyse_command(args: argparse.Namespace) -> int:
         raise CliError(f"No organisation in the files has data for {args.year}; years with "
                        f"data: {years}.")
     if args.json:
+        trends = _trend_records(results, analyses, args)
         documents = []
         for analysis in analyses:
             peers = (_peer_summaries(results, analysis, args.peers, args.k) if args.peers
                      else None)
             quality = _data_quality(dataset, analysis.org.code, analysis.year)
-            documents.append(analysis_to_json(analysis, quality, peers=peers))
+            documents.append(analysis_to_json(
+                analysis, quality, peers=peers,
+                trends=trends.get((analysis.org.code, analysis.year), {})))
         document = {"orgs": documents} if args.all else documents[0]
         # Built whole before printing, so a failure never leaves half a document.
         sys.stdout.write(json.dumps(document, indent=1, allow_nan=False) + "\n")
@@ -372,6 +390,27 @@ def analyse_command(args: argparse.Namespace) -> int:
             reports.append(text)
         print("\n\n".join(reports))
     return EXIT_OK
+
+
+def _trend_records(results: AllResults, analyses: list[TrustAnalysis],
+                   args: argparse.Namespace) -> dict[tuple[str, int], dict]:
+    """Trend, change, slope and target keys of every stage in the documents, computed once
+    for all the organisations (vectorised), not per trust."""
+    for name in ("from_year", "to_year"):
+        year = getattr(args, name)
+        if year is not None and year not in results.years:
+            raise CliError(f"--{name.replace('_', '-')} {year}: the files have no such year; "
+                           f"years with data: {', '.join(map(str, results.years))}.")
+    codes = {a.org.code for a in analyses}
+    stages = results.stages
+    if len(codes) < len(results.organisations):
+        stages = stages[stages["org_code"].isin(codes)]
+    try:
+        trends = stage_trends(stages, level=results.options.level, from_year=args.from_year,
+                              to_year=args.to_year)
+    except ValueError as error:
+        raise CliError(str(error)) from error
+    return stage_trend_json(trends, stage_targets(stages), len(results.years))
 
 
 PEER_CSV_FIELDS = ("n", "median", "q1", "q3", "rank", "percentile", "pooled", "target",

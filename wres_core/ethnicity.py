@@ -91,6 +91,7 @@ def clean_label(label: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_HEADER_PREFIX = re.compile(r"^(ethnicity|ethnic (origin|group|category)) ")
 _ESR_PREFIX = re.compile(r"^([A-Z][A-Z0-9]?)\s*[-:]?\s+(\S.*)$")
 
 
@@ -143,8 +144,13 @@ def match_ethnicity(label: object) -> EthnicityMatch | None:
                      f"{prefix.group(1)} is {group}: counted as {group} (both {category})")
         if cleaned not in table:
             return None  # code and words in different categories: report, do not pick one
-    # 5: free text.
+    # 5: free text, also as a column header that repeats the word ("Ethnicity unknown/null",
+    # "Ethnic origin: not stated").
     found = table.get(cleaned)
+    if found is None:
+        prefix_words = _HEADER_PREFIX.match(cleaned)
+        if prefix_words:
+            found = table.get(cleaned[prefix_words.end():])
     if found is not None:
         code, group = found
         return EthnicityMatch(_category_of_group(group), group, code, "label table")

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from wres_core.analysis import TrustAnalysis
@@ -25,6 +26,7 @@ from wres_core.exports.disclosure import (
 from wres_core.exports.protected import ProtectedAnalysis, protect_stage_table
 from wres_core.exports.safe_text import neutralise_frame
 from wres_core.formatting import format_interval, format_p_value, format_ratio, format_share
+from wres_core.options import ADJUSTMENT_LABELS, NON_ADVERSE_HIGH
 from wres_core.stage_result import EXPORT_COLUMNS, HEADINGS, NUMERIC_EXPORT_COLUMNS
 
 COUNT_COLUMNS = RATIO_INPUT_COLUMNS
@@ -141,10 +143,13 @@ STAGE_JSON_TEXT = ("id", *(c for c in EXPORT_COLUMNS if c not in NUMERIC_EXPORT_
 
 
 def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
-                     peers: dict[tuple[str, str], dict] | None = None) -> dict:
+                     peers: dict[tuple[str, str], dict] | None = None,
+                     trends: dict[tuple[str, str], dict] | None = None) -> dict:
     """The JSON document of one trust and year (see the README's CLI section).
 
-    ``peers`` maps (stage id, comparison) to the stage's peer summary, added as ``peers``.
+    ``peers`` maps (stage id, comparison) to the stage's peer summary, added as ``peers``;
+    ``trends`` maps it to extra keys (``trend``, ``change``, ``slope``, ``targets``: see
+    :func:`stage_trend_json`) merged into the stage's record.
     """
     stages = []
     for row in analysis.stage_table.to_dict("records"):
@@ -154,6 +159,8 @@ def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
         record["significant"] = bool(record["significant"])
         if peers is not None:
             record["peers"] = peers.get((row["stage_id"], row["comparison"]))
+        if trends is not None:
+            record.update(trends.get((row["stage_id"], row["comparison"]), {}))
         stages.append(record)
     representation = [
         _record({**r, "band": str(r["band"])},
@@ -192,6 +199,242 @@ def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
         "has_recruitment": analysis.has_recruitment,
         "data_quality": data_quality or {},
     }
+
+
+# --- significance, trends and targets ------------------------------------------------------
+
+FISHER_TEST = "Fisher's exact"
+PEARSON_TEST = "Pearson chi-square"
+
+
+def test_reasons(stage_table: pd.DataFrame, ci_method: str) -> list[str]:
+    """Why each stage's test was chosen, in plain words (the rule is in
+    :func:`wres_core.statistics.disparity_statistics`)."""
+    reasons = []
+    for test in stage_table["test"]:
+        if test == FISHER_TEST and ci_method == "exact":
+            reasons.append("exact methods were chosen for every stage (sidebar)")
+        elif test == FISHER_TEST:
+            reasons.append("small numbers (a count, or a count expected by chance, below 5): "
+                           "the exact test makes no large-sample approximation")
+        elif test == PEARSON_TEST:
+            reasons.append("numbers large enough for the chi-square approximation to be "
+                           "accurate")
+        else:
+            reasons.append("not tested: a group has no one at the lower step")
+    return reasons
+
+
+SIGNIFICANCE_HEADINGS = {
+    "label": "Stage", "comparison": "Group", "white_from": "White from", "white_to": "White to",
+    "bme_from": "Group from", "bme_to": "Group to", "ratio": "Ratio", "interval": "Interval",
+    "ci_method": "Interval method", "p_value": "p", "p_adjusted": "Adjusted p",
+    "test": "Test", "why": "Why this test", "verdict": "Range", "significant": "Significant",
+    "detectable_ratio": "Smallest detectable ratio", "sentence": "In plain English",
+}
+
+
+def significance_display_table(stage_table: pd.DataFrame, options: Any) -> pd.DataFrame:
+    """Every stage with its counts, ratio, interval (method and level), p and adjusted p,
+    the test and why, the range verdict, the smallest detectable ratio and the sentence."""
+    table = stage_table.copy()
+    table["why"] = test_reasons(table, options.ci_method)
+    table["interval"] = [format_interval(a, b) for a, b in zip(table["ci_low"],
+                                                               table["ci_high"])]
+    table["ratio"] = [format_ratio(v) for v in table["ratio"]]
+    table["p_value"] = [format_p_value(v) for v in table["p_value"]]
+    table["p_adjusted"] = [format_p_value(v) for v in table["p_adjusted"]]
+    table["detectable_ratio"] = [format_ratio(v) for v in table["detectable_ratio"]]
+    table["significant"] = table["significant"].map({True: "yes", False: "no"})
+    headings = dict(SIGNIFICANCE_HEADINGS)
+    headings["interval"] = f"{options.level_percent} interval"
+    headings["p_adjusted"] = f"Adjusted p ({ADJUSTMENT_LABELS[options.adjust]})"
+    return table[list(headings)].rename(columns=headings)
+
+
+TREND_HEADINGS = {
+    "label": "Stage", "comparison": "Group", "n_years": "Years", "latest_ratio": "Latest ratio",
+    "change": "Change", "change_interval": "Change interval", "change_p": "Change p",
+    "factor": "Trend per year", "factor_interval": "Trend interval", "slope_p": "Trend p",
+    "verdict": "Verdict", "note": "Note",
+}
+
+
+def trend_display_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Per stage: the change between the two years (ratio of ratios), the yearly trend
+    (factor per year) with intervals and p-values, and the verdict."""
+    out = summary.sort_values(["comparison", "order"], kind="stable").copy()
+    out["latest_ratio"] = [format_ratio(v) for v in out["latest_ratio"]]
+    out["change"] = [f"x{format_ratio(v)} ({int(a)} to {int(b)})" if not pd.isna(v) else "-"
+                     for v, a, b in zip(out["ratio_of_ratios"], out["from_year"],
+                                        out["to_year"])]
+    out["change_interval"] = [format_interval(a, b) if not pd.isna(a) else "-"
+                              for a, b in zip(out["change_low"], out["change_high"])]
+    out["change_p"] = [format_p_value(v) if not pd.isna(v) else "-" for v in out["change_p"]]
+    out["factor"] = [f"x{format_ratio(v)}" if not pd.isna(v) else "-"
+                     for v in out["factor_per_year"]]
+    out["factor_interval"] = [format_interval(a, b) if not pd.isna(a) else "-"
+                              for a, b in zip(out["factor_low"], out["factor_high"])]
+    out["slope_p"] = [format_p_value(v) if not pd.isna(v) else "-" for v in out["slope_p"]]
+    return out[list(TREND_HEADINGS)].rename(columns=TREND_HEADINGS)
+
+
+def _year_text(year: Any) -> str:
+    return "not at this pace" if year is None or pd.isna(year) else str(int(year))
+
+
+TARGET_HEADINGS = {
+    "label": "Stage", "comparison": "Group", "ratio": "Ratio", "to_non_adverse_people":
+    "More needed for 1.25", "to_parity_people": "More needed for parity",
+    "target_what": "Counted as", "target_note": "Note",
+}
+
+
+def target_display_table(targets: pd.DataFrame) -> pd.DataFrame:
+    """Per stage: extra ethnic minority people (or appointments) for 1.25 and for parity,
+    rounded up (see :mod:`wres_core.targets`)."""
+    out = targets.sort_values(["comparison", "order"], kind="stable").copy()
+    out["ratio"] = [format_ratio(v) for v in out["ratio"]]
+    for column in ("to_non_adverse_people", "to_parity_people"):
+        out[column] = [f"{int(v):,}" if not pd.isna(v) else "-" for v in out[column]]
+    out["target_what"] = ["more " + w if w == "appointments" else "more ethnic minority " + w
+                          for w in out["target_what"]]
+    return out[list(TARGET_HEADINGS)].rename(columns=TARGET_HEADINGS)
+
+
+PACE_HEADINGS = {
+    "label": "Stage", "comparison": "Group", "latest_ratio": "Latest ratio",
+    "factor": "Trend per year", "non_adverse": "Reaches 1.25", "non_adverse_range": "Range",
+    "parity": "Reaches parity", "parity_range": "Range ",
+}
+
+
+def pace_display_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Per stage: the year the fitted trend reaches 1.25 and 1.0 at the current pace, with
+    the range from the slope's interval ("not at this pace" when flat or worsening; "already
+    there" when the latest ratio is at or below the target)."""
+    out = summary.sort_values(["comparison", "order"], kind="stable").copy()
+    out["latest_ratio_value"] = out["latest_ratio"].astype(float)
+    out["latest_ratio"] = [format_ratio(v) for v in out["latest_ratio"]]
+    out["factor"] = [f"x{format_ratio(v)}" if not pd.isna(v) else "-"
+                     for v in out["factor_per_year"]]
+    for name, target in (("non_adverse", NON_ADVERSE_HIGH), ("parity", 1.0)):
+        # A stage already at or below the target in its latest year needs no pace.
+        met = out["latest_ratio_value"] <= target
+        out[name] = np.where(met, "already there",
+                             [_year_text(v) for v in out[f"year_{name}"]])
+        out[f"{name}_range"] = np.where(met, "-", [
+            f"{_year_text(a)} to {_year_text(b)}" if not pd.isna(a) else "-"
+            for a, b in zip(out[f"year_{name}_earliest"], out[f"year_{name}_latest"])])
+    return out[list(PACE_HEADINGS)].rename(columns=PACE_HEADINGS)
+
+
+WHAT_IF_HEADINGS = {
+    "label": "Stage", "comparison": "Group", "actual_ratio": "Actual ratio",
+    "actual_interval": "Actual interval", "actual_verdict": "Actual range",
+    "new_ratio_text": "What-if ratio", "new_interval": "What-if interval",
+    "new_verdict": "What-if range", "new_significant_text": "What-if significant",
+}
+
+
+def what_if_display_table(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The what-if's stages beside the actual ones (changed stages only first)."""
+    out = comparison.copy()
+    out["actual_ratio"] = [format_ratio(v) for v in out["ratio"]]
+    out["actual_interval"] = [format_interval(a, b) for a, b in zip(out["ci_low"],
+                                                                    out["ci_high"])]
+    out["actual_verdict"] = out["verdict"]
+    out["new_ratio_text"] = [format_ratio(v) for v in out["new_ratio"]]
+    out["new_interval"] = [format_interval(a, b) for a, b in zip(out["new_ci_low"],
+                                                                 out["new_ci_high"])]
+    out["new_significant_text"] = out["new_significant"].map({True: "yes", False: "no"})
+    return out[list(WHAT_IF_HEADINGS)].rename(columns=WHAT_IF_HEADINGS)
+
+
+
+
+def _json_number(value: Any, notes: list[str], name: str) -> float | int | None:
+    """A float, int or None for JSON (pandas NA and NaN become None, with a note)."""
+    if value is None or value is pd.NA:
+        notes.append(f"{name} is not defined")
+        return None
+    return _number(value, notes, name)
+
+
+def _json_year(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def stage_trend_json(trends: Any, targets: pd.DataFrame, year_count: int
+                     ) -> dict[tuple[str, int], dict[tuple[str, str], dict]]:
+    """Per (org, year), then per (stage id, comparison): the ``trend``, ``change``, ``slope`` and
+    ``targets`` keys of the stage's JSON record (see the README's CLI section).
+
+    ``trends`` is a :class:`wres_core.trends.StageTrends` of the same stages, ``targets`` the
+    frame of :func:`wres_core.targets.stage_targets`. ``trend`` and ``change`` appear when the
+    files hold two or more years (``year_count``), ``slope`` with three or more; ``targets``
+    always (its years are null without a slope). Built once for every organisation, with
+    plain dictionaries, so that ``--all`` stays fast.
+    """
+    key = ["org_code", "comparison", "stage_id"]
+    per_trend: dict[tuple[str, str, str], dict] = {}
+    if year_count >= 2:
+        # Plain lists, one pass: a groupby over thousands of stages costs seconds.
+        points = trends.points
+        columns = [points[c].tolist() for c in (*key, "year")]
+        values = [[_finite_or_none(v) for v in points[c].to_numpy(dtype=float)]
+                  for c in ("ratio", "ci_low", "ci_high")]
+        for org, comparison, stage, year, ratio, low, high in zip(*columns, *values):
+            per_trend.setdefault((org, comparison, stage), {"trend": []})["trend"].append(
+                {"year": int(year), "ratio": ratio, "ci_low": low, "ci_high": high})
+    for row in trends.summary.to_dict("records"):
+        out = per_trend.setdefault((row["org_code"], row["comparison"], row["stage_id"]), {})
+        out["_years"] = {"year_non_adverse": _json_year(row["year_non_adverse"]),
+                         "year_parity": _json_year(row["year_parity"])}
+        if year_count >= 2:
+            notes: list[str] = []
+            change = {"from_year": int(row["from_year"]), "to_year": int(row["to_year"])}
+            for name, column in (("ratio_of_ratios", "ratio_of_ratios"),
+                                 ("ci_low", "change_low"), ("ci_high", "change_high"),
+                                 ("p_value", "change_p")):
+                change[name] = _json_number(row[column], notes, name)
+            change["verdict"] = row["change_verdict"]
+            change["note"] = "; ".join(filter(None, [row["note"]] + notes)) if notes else ""
+            out["change"] = change
+        if year_count >= 3:
+            notes = []
+            slope = {}
+            for name, column in (("factor_per_year", "factor_per_year"),
+                                 ("ci_low", "factor_low"), ("ci_high", "factor_high"),
+                                 ("p_value", "slope_p")):
+                slope[name] = _json_number(row[column], notes, name)
+            slope["verdict"] = row["slope_verdict"]
+            slope["years_used"] = int(row["n_usable"])
+            slope["note"] = "; ".join(filter(None, [row["note"]] + notes)) if notes else ""
+            out["slope"] = slope
+    documents: dict[tuple[str, int], dict[tuple[str, str], dict]] = {}
+    columns = ["org_code", "year", "comparison", "stage_id", "to_parity", "to_non_adverse",
+               "target_unit", "target_note"]
+    latest = trends.summary.set_index(key)["last_year"].to_dict() if len(trends.summary) else {}
+    for org, year, comparison, stage, parity, non_adverse, unit, note in targets[
+            columns].itertuples(index=False, name=None):
+        extra = per_trend.get((org, comparison, stage), {})
+        record = {k: v for k, v in extra.items() if not k.startswith("_")}
+        years = extra.get("_years", {"year_non_adverse": None, "year_parity": None})
+        if latest.get((org, comparison, stage)) != year:
+            # The pace is measured to the last year of data; from an earlier year's counts
+            # it would mix two years.
+            years = {"year_non_adverse": None, "year_parity": None}
+        record["targets"] = {"to_parity": _finite_or_none(parity),
+                             "to_non_adverse": _finite_or_none(non_adverse), **years,
+                             "unit": unit, "note": note}
+        documents.setdefault((org, int(year)), {})[(stage, comparison)] = record
+    return documents
+
+
+def _finite_or_none(value: Any) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
 
 
 # --- peer comparison ---------------------------------------------------------------------

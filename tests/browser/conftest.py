@@ -20,6 +20,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
+NETWATCH = Path(__file__).resolve().parent / "netwatch.py"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -47,19 +48,30 @@ def _free_port() -> int:
 
 
 class Server:
-    """``streamlit run app.py`` on a free port, from the repository root."""
+    """``streamlit run app.py`` on a free port, from the repository root.
 
-    def __init__(self) -> None:
+    ``pin_address=False`` leaves out ``--server.address 127.0.0.1``, so that the server runs
+    as a user starts it, with only the repository's ``.streamlit/config.toml``.
+    ``watch_network``: a log file; the server runs under ``netwatch.py``, which refuses and
+    logs every network call outside this machine. ``env``: extra environment variables.
+    """
+
+    def __init__(self, *, pin_address: bool = True, watch_network: Path | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = ARTIFACTS / f"streamlit-{self.port}.log"
         ARTIFACTS.mkdir(exist_ok=True)
-        env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+        env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env or {})}
+        launcher = [sys.executable, "-m"]
+        if watch_network is not None:
+            launcher = [sys.executable, str(NETWATCH), str(watch_network)]
+        address = ["--server.address", "127.0.0.1"] if pin_address else []
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py",
+                [*launcher, "streamlit", "run", "app.py",
                  "--server.headless", "true", "--server.port", str(self.port),
-                 "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+                 *address, "--browser.gatherUsageStats", "false",
                  "--server.fileWatcherType", "none"],
                 cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
         self._wait()
@@ -114,8 +126,8 @@ def start_server(chromium_ready) -> Iterator[Callable[[], Server]]:
     """Start servers on demand; every one is stopped at the end of the session."""
     started: list[Server] = []
 
-    def start() -> Server:
-        server = Server()
+    def start(**kwargs) -> Server:
+        server = Server(**kwargs)
         started.append(server)
         return server
 
@@ -139,10 +151,31 @@ def browser(chromium_ready):
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=VIEWPORT)
+def new_page(browser, viewport: dict[str, int] | None = None):
+    """A page in a browser context of its own: its own cookies and its own Streamlit
+    session, as a second person in the room has. Close it with ``page.context.close()``."""
+    context = browser.new_context(viewport=viewport or VIEWPORT)
     page = context.new_page()
     page.set_default_timeout(30_000)
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def pages(browser) -> Iterator[Callable[[], object]]:
+    """Make pages in separate contexts on demand; all are closed at the end of the test."""
+    made = []
+
+    def make():
+        made.append(new_page(browser))
+        return made[-1]
+
+    yield make
+    for page in made:
+        page.context.close()

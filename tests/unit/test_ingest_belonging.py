@@ -85,3 +85,51 @@ def test_esr_sub_codes_are_counted_by_their_code_with_the_disagreement_noted():
     assert ("3 rows with ethnicity 'SC Filipino': 'Filipino' is Asian in the label table, but "
             "code SC is Other: counted as Other (both BME).") in report.notes, report.notes
     assert not [n for n in report.notes if "Nigerian" in n or "Sri Lankan" in n]
+
+
+def _workbook(tmp_path, sheets: dict[str, list[list[object]]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path / "return.xlsx"
+    book.save(path)
+    return path
+
+
+TABLE = [["Pay band", "White", "BME", "Ethnicity unknown/null", "Total"],
+         ["Band 5", 120, 45, 6, 171], ["Band 6", 80, 20, 3, 103], ["Total", 200, 65, 9, 274]]
+
+
+def test_a_cover_sheet_gives_the_organisation_and_year_and_unknowns_are_counted(tmp_path):
+    path = _workbook(tmp_path, {
+        "Cover": [["WRES data return"], ["Organisation", "QW4 Westmere Hospitals Trust"],
+                  ["Reporting year", "2023/24"]],
+        "Indicator 1": TABLE})
+    result = read_table(path)
+    report = result.report
+    assert report.organisations == ("QW4",) and report.years == (2024,)
+    assert set(result.table["org_name"]) == {"Westmere Hospitals Trust"}
+    assert report.column_matches["org_code"] == (
+        "default 'QW4' (from 'Organisation' in sheet 'Cover')"), report.column_matches
+    assert "sheet 'Cover'" in report.column_matches["year"], report.column_matches["year"]
+    counts = result.table.groupby(["band", "ethnicity"], observed=True)["headcount"].sum()
+    assert {(str(b), e): int(n) for (b, e), n in counts.items()} == {
+        ("5", "White"): 120, ("5", "BME"): 45, ("5", "Unknown"): 6,
+        ("6", "White"): 80, ("6", "BME"): 20, ("6", "Unknown"): 3}
+    assert report.excluded_by_reason() == {"total row": 1}
+
+
+def test_a_title_block_with_a_code_and_a_name_on_separate_lines(tmp_path):
+    path = _workbook(tmp_path, {"Data": [["Organisation code: RLW"],
+                                         ["Trust name: Walsall Healthcare"],
+                                         ["Year: 2023-24"], [], *TABLE]})
+    report = read_table(path).report
+    assert report.organisations == ("RLW",) and report.years == (2024,)
+    assert report.column_matches["org_code"] == (
+        "default 'RLW' (from 'Organisation code' in the title block and 'Trust name' in the "
+        "title block)"), report.column_matches

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import time
 from pathlib import Path
 
 import numpy as np
@@ -368,14 +367,14 @@ def test_data_quality_issues_are_counted(small_workforce):
         issues.duplicated_assignments)
 
 
-def test_staff_level_rows_are_fast():
+def test_staff_level_rows_of_a_national_workforce():
+    """A national workforce (280 trusts, 1.4 million staff) gives one row per person (its
+    speed: benchmarks/bench_unit_speed.py)."""
     workforce = synthetic.generate_workforce(280, years=(2024,), seed=SEED)
     assert workforce["headcount"].sum() > 1_400_000
-    start = time.perf_counter()
     rows = synthetic.staff_level_rows(workforce, seed=SEED)
-    elapsed = time.perf_counter() - start
     assert len(rows) == workforce["headcount"].sum()
-    assert elapsed < 8, f"{len(rows):,} rows took {elapsed:.1f} s"
+    assert rows["Assignment Number"].is_unique
 
 
 # --- bundled sample files ---------------------------------------------------------------------

@@ -515,7 +515,8 @@ def build(raw: RawTable, plan: Plan, options: Options
         years=tuple(int(y) for y in sorted(table["year"].unique())),
         column_mapping=mapping, unrecognised=unrecognised,
         notes=tuple(dict.fromkeys(notes)), column_matches=how, form=plan.form,
-        org_given=org_given, year_given=year_given)
+        org_given=org_given, year_given=year_given,
+        ignored_columns=tuple((headers[i], why) for i, why in plan.ignored_columns))
     return table, report
 
 
@@ -604,25 +605,55 @@ def _attribute(org: np.ndarray, f: dict[int, Factor], col: int | None, n_orgs: i
     return [v if v is not None else default for v in found]
 
 
+#: Title or cover-sheet keys (after header_key) that give an organisation: a code, a name,
+#: or a label that may hold both ("QW4 Westmere Hospitals Trust").
+_ORG_CODE_KEYS = ("organisationcode", "organizationcode", "orgcode", "odscode", "trustcode",
+                  "providercode")
+_ORG_NAME_KEYS = ("organisationname", "organizationname", "trustname", "providername")
+_ORG_KEYS = ("organisation", "organization", "trust", "org", "provider", "employer")
+_KEY_VALUE = re.compile(r"^\s*([A-Za-z][A-Za-z ()/_-]{1,40}?)\s*[:=]\s*(\S.*)$")
+
+
+def _title_lines(raw: RawTable) -> list[tuple[str, str]]:
+    """(line, where it came from): the title block first, then a workbook's other sheets."""
+    return ([(line, "the title block") for line in raw.title]
+            + [(line, f"sheet '{sheet}'") for line, sheet in raw.cover])
+
+
 def _default_org(raw: RawTable, given: tuple[str, str] | None) -> tuple[str, str, str]:
     if given is not None:
         return given[0], given[1], "given by you"
-    for line in raw.title:
-        key, _, value = line.partition(":")
-        if value.strip() and header_key(key) in ("organisation", "organization", "trust",
-                                                 "org", "organisationname", "trustname"):
-            code, org_name = split_org(value.strip())
-            return code, org_name, "from the title block"
-    return schema.DEFAULT_ORG_CODE, schema.DEFAULT_ORG_NAME, "the default"
+    code = name = None
+    where = []
+    for line, source in _title_lines(raw):
+        match = _KEY_VALUE.match(line)
+        if not match:
+            continue
+        key, value = header_key(match.group(1)), match.group(2).strip()
+        if key in _ORG_CODE_KEYS and code is None:
+            code = split_org(value)[0]
+            where.append(f"'{match.group(1).strip()}' in {source}")
+        elif key in _ORG_NAME_KEYS and name is None:
+            name = value
+            where.append(f"'{match.group(1).strip()}' in {source}")
+        elif key in _ORG_KEYS and code is None:
+            code, found_name = split_org(value)
+            name = name or found_name
+            where.append(f"'{match.group(1).strip()}' in {source}")
+    if code is None and name is None:
+        return schema.DEFAULT_ORG_CODE, schema.DEFAULT_ORG_NAME, "the default"
+    if code is None:
+        code, name = split_org(name)
+    return code, name or code, "from " + " and ".join(dict.fromkeys(where))
 
 
 def _default_year(raw: RawTable, given: int | None) -> tuple[int, str]:
     if given is not None:
         return int(given), "given by you"
-    for line in raw.title:
+    for line, source in _title_lines(raw):
         found = year_in_text(line)
         if found:
-            return found, f"from the title block ('{line[:60]}')"
+            return found, f"from {source} ('{line[:60]}')"
     found = year_in_text(raw.source)
     if found:
         return found, f"from the file name '{raw.source}'"

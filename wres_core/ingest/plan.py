@@ -69,6 +69,8 @@ class Plan:
     total_column: int | None = None
     split_columns: list[int] = field(default_factory=list)
     unrecognised_headers: list[int] = field(default_factory=list)
+    #: Columns of numbers that are not read, with why (for the report, the CLI, the Data page).
+    ignored_columns: list[tuple[int, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -334,6 +336,8 @@ def plan_columns(raw: RawTable, *, layout: str | None, kind: str | None,
     if rate_columns:
         notes.append("Percentage or rate columns are not used: " + ", ".join(
             f"'{headers[i]}'" for i in rate_columns[:6]) + ".")
+        plan.ignored_columns += [(i, "a percentage or rate: counts are read, not rates")
+                                 for i in rate_columns]
 
     used = set(columns.values()) | {i for i, *_ in ethnic} | {i for i, _ in plan.stage_columns}
     if total_column is not None and wide_form:
@@ -347,6 +351,10 @@ def plan_columns(raw: RawTable, *, layout: str | None, kind: str | None,
         if share >= 0.8:
             if wide_form:
                 plan.unrecognised_headers.append(i)
+                plan.ignored_columns.append((i, "its header is not an ethnic group"))
+            else:
+                plan.ignored_columns.append((i, f"numbers, but not a column the {plan.layout} "
+                                                "layout reads"))
         else:
             plan.split_columns.append(i)
     if plan.unrecognised_headers:

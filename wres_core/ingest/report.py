@@ -87,6 +87,8 @@ class DataQualityReport:
     #: such a file can be attached to the trust and year of the files read beside it.
     org_given: bool = True
     year_given: bool = True
+    #: Columns of numbers that were not read: (header, why).
+    ignored_columns: tuple[tuple[str, str], ...] = ()
 
     def excluded_by_reason(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -132,6 +134,10 @@ class DataQualityReport:
         if self.column_matches:
             lines.append("Columns: " + "; ".join(
                 f"{k} <- {v}" for k, v in self.column_matches.items()) + ".")
+        if self.ignored_columns:
+            lines.append("Not read: " + "; ".join(f"column '{header}' ({why})"
+                                                  for header, why in self.ignored_columns)
+                         + ".")
         lines.extend(self.notes)
         return lines
 

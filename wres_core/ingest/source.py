@@ -20,7 +20,7 @@ import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -89,6 +89,9 @@ class RawTable:
     header_row: int  # file row number of the header
     loader: Callable[[Sequence[int], frozenset[int]], Loaded]
     limits: ReadLimits = LIMITS
+    #: "key: value" lines from a workbook's other sheets (a cover sheet), with the sheet's
+    #: name: where an organisation or year may be given when the table's sheet has none.
+    cover: tuple[tuple[str, str], ...] = ()
 
     def load(self, columns: Sequence[int], high_cardinality: frozenset[int] = frozenset()
              ) -> Loaded:
@@ -1204,5 +1207,27 @@ def _read_book(book: object, name: str, sheet: str | None, limits: ReadLimits) -
         raise IngestError(name, f"Sheet '{chosen}' is empty.",
                           "a sheet with a header row and rows of data.",
                           "Pick the sheet that holds the table.")
-    return _materialised(name, rows, list(range(1, len(rows) + 1)), notes,
-                         what=f"sheet '{chosen}'", limits=limits)
+    raw = _materialised(name, rows, list(range(1, len(rows) + 1)), notes,
+                        what=f"sheet '{chosen}'", limits=limits)
+    cover = tuple((line, ws.title) for ws in book.worksheets if ws.title != chosen
+                  for line in _cover_lines(_sheet_rows(ws, name, limits, COVER_ROWS)))
+    return replace(raw, cover=cover)
+
+
+#: How many rows of a workbook's other sheets are read for an organisation or a year.
+COVER_ROWS = 40
+
+
+def _cover_lines(rows: list[list[str]]) -> list[str]:
+    """A cover sheet's rows as "key: value" lines: a label cell and the cell after it
+    (``Organisation | QW4 Westmere ...``) or one cell that says it all."""
+    lines = []
+    for row in rows:
+        cells = [c.strip() for c in row if c and c.strip()]
+        if not cells:
+            continue
+        if len(cells) >= 2 and not cells[0].endswith(":"):
+            lines.append(cut_label(f"{cells[0]}: {' '.join(cells[1:])}"))
+        else:
+            lines.append(cut_label(" ".join(cells)))
+    return lines

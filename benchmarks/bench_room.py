@@ -1,0 +1,309 @@
+"""Benchmark: a workshop room of N people using one server at once.
+
+Run from the repository root:
+
+    python benchmarks/bench_room.py [--users 30] [--per-browser 5] [--port 8603]
+                                    [--rows 5000] [--spread 0] [--url URL]
+
+It starts ``streamlit run app.py`` (unless ``--url`` names a running server), launches
+headless Chromium (/usr/bin/chromium, Playwright) with ``--per-browser`` contexts each (one
+context = one person, with their own Streamlit session) and lets all N people arrive at once
+(within ``--spread`` seconds) and each, as fast as the app answers:
+
+1. open the app (the progression funnel of the synthetic sample),
+2. change the trust in the sidebar,
+3. open the peer comparison,
+4. open the Data page,
+5. upload their own staff-level CSV of about ``--rows`` rows (one synthetic trust each,
+   generated with ``wres_core.synthetic``),
+6. open the progression funnel again, now of their own trust.
+
+Each step is timed from the action (navigation, key press, click, file chosen) to the page
+drawn: the element that step must show is there and Streamlit's script run has finished. It
+prints p50 / p95 / max per step, the errors (exceptions shown, timeouts) and the server's
+peak resident memory (VmHWM). The browsers run on the same machine as the server, so on a
+small machine their rendering competes with the server for the CPU: the figures are an upper
+bound for a room where every person has their own computer. As a baseline measured in the
+same run, step 1 is also timed for one person alone before the room arrives.
+
+Nothing is asserted; the target from issue 11 is p95 under 3 s per step with no errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+VIEWPORT = {"width": 1400, "height": 1000}
+DONE = "[data-testid=stApp][data-test-script-state=notRunning]"
+MAIN = "[data-testid=stMainBlockContainer]"
+EXCEPTION = "[data-testid=stException]"
+NAV = "[data-testid=stSidebarNav] a"
+STEPS = ("open funnel", "change trust", "open peers", "open data", "upload", "funnel again")
+STEP_TIMEOUT_MS = 120_000
+TARGET_P95 = 3.0
+
+
+@dataclass
+class Person:
+    number: int
+    csv: Path
+    org_name: str
+    times: dict[str, float] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+def staff_csv(number: int, rows: int, folder: Path) -> tuple[Path, str]:
+    """A staff-level extract of about ``rows`` rows for one synthetic trust of its own."""
+    from wres_core import synthetic
+
+    seed = 1000 + number
+    while True:
+        workforce = synthetic.generate_workforce(1, years=(2024,), seed=seed)
+        if workforce["headcount"].sum() >= rows:
+            break
+        seed += 1000
+    staff = synthetic.staff_level_rows(workforce, seed=seed, messy=True)
+    staff = staff.head(rows)
+    name = str(workforce["org_name"].iloc[0])
+    path = folder / f"person_{number:02d}_esr.csv"
+    staff.to_csv(path, index=False)
+    return path, name
+
+
+def start_server(port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return process
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise SystemExit("streamlit did not start") from None
+            time.sleep(0.25)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of the process and its finished children (the upload readers),
+    from /proc/PID/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} / {five:.1f} / {fifteen:.1f} on {os.cpu_count()} CPUs"
+
+
+def peak_memory_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+async def drawn(page, selector: str, text: str | None = None) -> None:
+    """The step's element is there and the script run that drew it has finished."""
+    locator = page.locator(selector, has_text=text) if text else page.locator(selector)
+    await locator.first.wait_for(timeout=STEP_TIMEOUT_MS)
+    await page.wait_for_timeout(50)
+    await page.locator(DONE).wait_for(state="attached", timeout=STEP_TIMEOUT_MS)
+
+
+async def timed(person: Person, page, step: str, action, selector: str,
+                text: str | None = None) -> bool:
+    start = time.perf_counter()
+    try:
+        await action()
+        await drawn(page, selector, text)
+    except Exception as error:  # a timeout or a closed page: count it, go on to the report
+        person.errors.append(f"person {person.number}, {step}: {type(error).__name__}: "
+                             f"{str(error).splitlines()[0][:160]}")
+        return False
+    person.times[step] = time.perf_counter() - start
+    if await page.locator(EXCEPTION).count():
+        person.errors.append(f"person {person.number}, {step}: exception shown on the page")
+    return True
+
+
+async def nav(page, title: str) -> None:
+    await page.locator(NAV, has_text=title).first.click()
+
+
+async def choose_trust(page, code: str) -> None:
+    select = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").filter(
+        has_text="Organisation")
+    await select.click()
+    await page.keyboard.type(code)
+    await page.keyboard.press("Enter")
+
+
+async def one_person(browser, url: str, person: Person, delay: float) -> None:
+    await asyncio.sleep(delay)
+    context = await browser.new_context(viewport=VIEWPORT)
+    page = await context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    code = f"SYN{2 + (person.number * 7) % 200:03d}"
+    try:
+        steps = [
+            ("open funnel", lambda: page.goto(url), f"{MAIN} h1", "Progression funnel:"),
+            ("change trust", lambda: choose_trust(page, code),
+             f"{MAIN} [data-testid=stCaptionContainer]", code),
+            ("open peers", lambda: nav(page, "Peer comparison"), f"{MAIN} h1",
+             "Peer comparison"),
+            ("open data", lambda: nav(page, "Data"), f"{MAIN} h1", "Data"),
+            ("upload", lambda: page.set_input_files("input[type=file]", str(person.csv)),
+             f"{MAIN} [data-testid=stAlertContentSuccess]", "Ready:"),
+            ("funnel again", lambda: nav(page, "Progression funnel"), f"{MAIN} h1",
+             person.org_name),
+        ]
+        for step, action, selector, text in steps:
+            if not await timed(person, page, step, action, selector, text):
+                break
+    finally:
+        await context.close()
+
+
+async def run_room(url: str, people: list[Person], per_browser: int, spread: float) -> None:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browsers = [await playwright.chromium.launch(executable_path=CHROMIUM,
+                                                     args=CHROMIUM_ARGS)
+                    for _ in range((len(people) + per_browser - 1) // per_browser)]
+        rng = random.Random(11)
+        await asyncio.gather(*(
+            one_person(browsers[i // per_browser], url, person, rng.uniform(0, spread))
+            for i, person in enumerate(people)))
+        for browser in browsers:
+            await browser.close()
+
+
+async def alone(url: str) -> float:
+    """Baseline: one person opening the funnel with nobody else about."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM,
+                                                   args=CHROMIUM_ARGS)
+        page = await browser.new_page(viewport=VIEWPORT)
+        start = time.perf_counter()
+        await page.goto(url)
+        await drawn(page, f"{MAIN} h1", "Progression funnel:")
+        took = time.perf_counter() - start
+        await browser.close()
+        return took
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+def report(people: list[Person], wall: float, baseline: float, peak: float | None,
+           first_alone: float, server_cpu: float | None, loads: tuple[str, str]) -> None:
+    print(f"\n{len(people)} people, whole run {wall:.1f} s; one person alone, before: open "
+          f"funnel {baseline:.2f} s (first visitor of the fresh server: {first_alone:.2f} s)")
+    print(f"load average (1/5/15 min) before {loads[0]}, after {loads[1]}")
+    if server_cpu is not None:
+        print(f"server CPU time during the room (upload readers included): {server_cpu:.1f} s "
+              f"({server_cpu / wall:.0%} of one CPU over the run); the rest of the time the "
+              "people waited for was the browsers' and other processes' use of the machine")
+    print(f"{'step':<14} {'n':>3} {'p50 s':>7} {'p95 s':>7} {'max s':>7}  p95 / alone")
+    worst = 0.0
+    for step in STEPS:
+        values = [p.times[step] for p in people if step in p.times]
+        if not values:
+            print(f"{step:<14} {0:>3}")
+            continue
+        p95 = percentile(values, 0.95)
+        worst = max(worst, p95)
+        print(f"{step:<14} {len(values):>3} {statistics.median(values):7.2f} {p95:7.2f} "
+              f"{max(values):7.2f}  {p95 / baseline:5.1f}")
+    errors = [e for p in people for e in p.errors]
+    print(f"errors: {len(errors)}")
+    for error in errors[:20]:
+        print(f"  {error}")
+    if peak is not None:
+        print(f"server peak resident memory (VmHWM): {peak:,.0f} MB")
+    verdict = "meets" if worst < TARGET_P95 and not errors else "MISSES"
+    print(f"worst step p95 {worst:.2f} s: {verdict} the target (p95 < {TARGET_P95:.0f} s, "
+          "no errors)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=30)
+    parser.add_argument("--per-browser", type=int, default=5)
+    parser.add_argument("--port", type=int, default=8603)
+    parser.add_argument("--rows", type=int, default=5000)
+    parser.add_argument("--spread", type=float, default=0.0,
+                        help="people arrive at random within this many seconds (0: at once)")
+    parser.add_argument("--url", help="use this running server instead of starting one")
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp(prefix="bench_room_"))
+    people = []
+    for number in range(args.users):
+        path, name = staff_csv(number, args.rows, folder)
+        people.append(Person(number, path, name))
+    print(f"{args.users} staff-level files of {args.rows:,} rows in {folder}")
+
+    server = None if args.url else start_server(args.port)
+    url = args.url or f"http://127.0.0.1:{args.port}"
+    try:
+        first_alone = asyncio.run(alone(url))
+        baseline = asyncio.run(alone(url))
+        cpu_before = cpu_seconds(server.pid) if server else None
+        load_before = load_average()
+        start = time.perf_counter()
+        asyncio.run(run_room(url, people, args.per_browser, args.spread))
+        wall = time.perf_counter() - start
+        peak = peak_memory_mb(server.pid) if server else None
+        server_cpu = None
+        if server is not None and cpu_before is not None:
+            server_cpu = (cpu_seconds(server.pid) or cpu_before) - cpu_before
+        report(people, wall, baseline, peak, first_alone, server_cpu,
+               (load_before, load_average()))
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+if __name__ == "__main__":
+    main()
