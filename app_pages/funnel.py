@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from wres_app import downloads
 from wres_app.layout import synthetic_banner
 from wres_app.text import plain
 from wres_core.bands import MEDICAL_GRADES
@@ -10,7 +11,6 @@ from wres_core.reports import (
     headline_figures,
     representation_display_table,
     stage_display_table,
-    stage_table_csv,
 )
 
 INTRO = ("Each stage compares how likely White staff are to progress with how likely ethnic "
@@ -30,6 +30,7 @@ if results is None or selection.org_code is None or selection.year is None:
     st.stop()
 
 analysis = results.trust(selection.org_code, selection.year)
+rule = downloads.export_rule(selection.suppress_exports)   # what every download may show
 options = selection.options
 st.title(f"Progression funnel: {plain(analysis.org.name)}, {analysis.year}")
 st.caption(f"{plain(analysis.org.code)} · {plain(analysis.org.region)} · "
@@ -63,6 +64,7 @@ else:
     st.altair_chart(funnel_chart(analysis.representation, float(overall["bme_share"]),
                                  large=selection.large), width="content")
     st.caption(funnel_description(analysis.representation, float(overall["bme_share"])))
+    downloads.funnel_chart_buttons(analysis, rule, large=selection.large)
 
 # --- the stages ---------------------------------------------------------------------------
 st.subheader("Every stage, with its interval")
@@ -75,6 +77,7 @@ st.altair_chart(stage_chart(stages, large=selection.large, level=options.level),
 st.caption("Points are ratios, lines their intervals (log scale). Circles are significant "
            "after adjustment, diamonds are not. The shaded band is the non-adverse range "
            "0.80-1.25; the black line is parity.")
+downloads.stage_chart_buttons(analysis, rule, large=selection.large)
 
 contributions = analysis.contributions
 if len(contributions):
@@ -86,6 +89,7 @@ if len(contributions):
     st.caption("Each bar is one band step: it starts at the ladder's ratio below the step and "
                "ends at the ratio above it, so the bars chain from parity at the first band to "
                "the whole ladder's ratio at the top. Bars to the right are adverse steps.")
+    downloads.waterfall_chart_buttons(analysis, rule, large=selection.large)
 
 st.subheader("Stage table")
 st.dataframe(stage_display_table(stages), hide_index=True, width="stretch")
@@ -93,11 +97,7 @@ small = stages[stages["detectable_ratio"] > 2]
 if len(small):
     st.caption(f"{len(small)} stage(s) have so few staff that only ratios above 2 could be "
                "shown to be significant (see 'Smallest detectable ratio'): read them with care.")
-st.download_button(
-    "Download the stage table (CSV)",
-    stage_table_csv(stages, suppress=selection.suppress_exports),
-    file_name=f"wres_stages_{analysis.org.code}_{analysis.year}.csv", mime="text/csv",
-    help="Counts from 1 to 7 are shown as * when suppression is on (sidebar).")
+downloads.stage_csv_button(analysis, rule)
 
 medical = representation_display_table(analysis.representation, MEDICAL_GRADES)
 if len(medical):
