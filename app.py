@@ -32,6 +32,7 @@ PAGES = [
     st.Page("app_pages/trends.py", title="Trends", icon=":material/trending_up:"),
     st.Page("app_pages/targets.py", title="Targets", icon=":material/flag:"),
     st.Page("app_pages/scorecard.py", title="Scorecard and pay gap", icon=":material/checklist:"),
+    st.Page("app_pages/report.py", title="Workshop pack", icon=":material/picture_as_pdf:"),
     DATA_PAGE,
     METHOD_PAGE,
     ABOUT_PAGE,

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from wres_app import downloads
 from wres_app.layout import synthetic_banner
 from wres_app.text import given, plain
 from wres_core.bands import MEDICAL_GRADES
@@ -17,7 +18,6 @@ from wres_core.reports import (
     headline_figures,
     representation_display_table,
     stage_display_table,
-    stage_table_csv,
 )
 
 INTRO = ("Each stage compares how likely White staff are to progress with how likely ethnic "
@@ -49,6 +49,7 @@ if results is None or selection.org_code is None or selection.year is None:
     st.stop()
 
 analysis = results.trust(selection.org_code, selection.year)
+rule = downloads.export_rule(selection.suppress_exports)   # what every download may show
 options = selection.options
 st.title(f"Progression funnel: {plain(analysis.org.name)}, {format_year(analysis.year)}")
 st.caption(f"{plain(analysis.org.code)} · {given(analysis.org.region, 'region')} · "
@@ -110,6 +111,7 @@ else:
     halves[1].altair_chart(funnel_share_chart(analysis.representation, overall_share,
                                               large=present), width="stretch")
     st.caption(funnel_description(analysis.representation, overall_share))
+    downloads.funnel_chart_buttons(analysis, rule, large=selection.large)
 
 # --- the stages ---------------------------------------------------------------------------
 st.subheader("Every stage, with its interval" if len(groups) < 2 else
@@ -125,6 +127,7 @@ flagged = tuple((stage_id, group) for stage_id in bottleneck.flagged_stage_ids) 
 st.altair_chart(stage_chart(shown_stages, large=present, level=options.level,
                             bottleneck=marked, flagged=flagged), width="stretch")
 st.caption(STAGE_CAPTION)
+downloads.stage_chart_buttons(analysis, rule, large=selection.large)
 
 contributions = analysis.contributions
 group_steps = contributions[contributions["comparison"] == group] if len(contributions) else (
@@ -136,6 +139,7 @@ if len(group_steps):
         bottleneck=bottleneck.stage_id if bottleneck is not None else None)
     st.altair_chart(waterfall, width="stretch")
     st.caption(WATERFALL_CAPTION)
+    downloads.waterfall_chart_buttons(analysis, rule, large=selection.large)
 
 st.subheader("Stage table")
 st.dataframe(stage_display_table(stages), hide_index=True, width="stretch")
@@ -143,11 +147,7 @@ small = stages[stages["detectable_ratio"] > 2]
 if len(small):
     st.caption(f"{len(small)} stage(s) have so few staff that only ratios above 2 could be "
                "shown to be significant (see 'Smallest detectable ratio'): read them with care.")
-st.download_button(
-    "Download the stage table (CSV)",
-    stage_table_csv(stages, suppress=selection.suppress_exports),
-    file_name=f"wres_stages_{analysis.org.code}_{analysis.year}.csv", mime="text/csv",
-    help="Counts from 1 to 7 are shown as * when suppression is on (sidebar).")
+downloads.stage_csv_button(analysis, rule)
 
 medical = representation_display_table(analysis.representation, MEDICAL_GRADES)
 if len(medical):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from wres_app import state
+from wres_app import downloads, state
 from wres_app.layout import synthetic_banner
 from wres_app.text import plain
 from wres_core.charts import peer_funnel_chart, peer_strip_chart
@@ -17,7 +17,7 @@ from wres_core.peers import (
     peer_stage_table,
     peer_summary_sentence,
 )
-from wres_core.reports import peer_display_table, peer_table_csv
+from wres_core.reports import peer_display_table
 
 INTRO = ("A ratio means more beside trusts like yours. Each stage's ratio is placed on a "
          "**funnel plot**: the funnel shows how far a trust's ratio can stray from the peer "
@@ -123,14 +123,18 @@ x_axis = plot_columns[1].radio("Horizontal axis", list(X_AXIS_LABELS),
 points, curves, funnel = peer_funnel_data(universe, group, chosen[0], chosen[1],
                                           adjust_overdispersion=adjusted, x_axis=x_axis)
 row = table[(table["stage_id"] == chosen[0]) & (table["comparison"] == chosen[1])].iloc[0]
-st.altair_chart(peer_funnel_chart(points, curves, stage_label=labels[chosen],
-                                  target=funnel.target_ratio, x_axis=x_axis,
-                                  synthetic=universe.synthetic, large=selection.large,
-                                  level=selection.options.level),
-                width="stretch")
+funnel_plot = peer_funnel_chart(points, curves, stage_label=labels[chosen],
+                                target=funnel.target_ratio, x_axis=x_axis,
+                                synthetic=universe.synthetic, large=selection.large,
+                                level=selection.options.level)
+st.altair_chart(funnel_plot, width="stretch")
 left_out = int((~points["included"]).sum())
 st.caption(plain(row["sentence"]) + (
     f" {left_out} peer(s) with a zero count cannot be placed on the plot." if left_out else ""))
+# Downloads follow the export rule: the trust's own figures hidden where its counts are.
+analysis = selection.results.trust(selection.org_code, selection.year)
+rule = downloads.export_rule(selection.suppress_exports)
+downloads.peer_chart_buttons("Funnel plot", funnel_plot, analysis, rule, chosen, "peer_funnel")
 
 st.subheader("Every stage against peers")
 strip_rows = peer_stage_table(universe, group, chosen[1])
@@ -138,10 +142,10 @@ st.altair_chart(peer_strip_chart(strip_rows, synthetic=universe.synthetic,
                                  large=selection.large), width="stretch")
 st.caption("Each faint tick is a peer trust, the black tick the peer median, the diamond "
            "this trust. The shaded band is the non-adverse range 0.80-1.25.")
+downloads.peer_strip_chart_buttons(strip_rows, analysis, rule, synthetic=universe.synthetic,
+                                   large=selection.large)
 
 st.subheader("Stage table against peers")
 st.dataframe(peer_display_table(table), hide_index=True, width="stretch")
-st.download_button("Download the peer comparison (CSV)",
-                   peer_table_csv(table, group, synthetic=universe.synthetic),
-                   file_name=f"wres_peers_{selection.org_code}_{source.year}_{kind}.csv",
-                   mime="text/csv")
+downloads.peer_csv_button(table, group, analysis, rule, synthetic=universe.synthetic,
+                          kind=kind)

@@ -1,8 +1,9 @@
-"""The command line: ``python -m wres_core analyse FILE [FILE ...]``.
+"""The command line: ``python -m wres_core analyse FILE [FILE ...]`` and ``report``.
 
 Reads workforce and recruitment files (any layout ingest accepts), analyses one organisation
 (``--org``), every organisation (``--all``) or the only one in the files, and prints a readable
-summary, one JSON document (``--json``) or the stage table as CSV (``--csv``). A file that
+summary, one JSON document (``--json``) or the stage table as CSV (``--csv``); ``report``
+writes one organisation's workshop pack (PDF and Excel) into ``--out DIR``. A file that
 cannot be read prints the ingest message, no traceback, and exits with status 2.
 """
 
@@ -20,6 +21,9 @@ import pandas as pd
 from wres_core.analysis import AllResults, TrustAnalysis, analyse_dataset
 from wres_core.bands import AFC_BANDS, TierDefinition
 from wres_core.errors import IngestError
+from wres_core.exports.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, DisclosureRule
+from wres_core.exports.protected import protect
+from wres_core.exports.safe_text import neutralise_frame
 from wres_core.formatting import (
     format_interval,
     format_p_value,
@@ -44,7 +48,6 @@ from wres_core.reports import (
     analysis_to_json,
     headline_figures,
     stage_trend_json,
-    suppress_small_counts,
 )
 from wres_core.synthetic import write_sample_data
 from wres_core.targets import stage_targets
@@ -74,45 +77,119 @@ def _parser() -> argparse.ArgumentParser:
                               "pay files")
     analyse.add_argument("--org", metavar="CODE", help="organisation code to analyse")
     analyse.add_argument("--all", action="store_true", help="analyse every organisation")
-    analyse.add_argument("--year", type=int,
-                         help="snapshot year (default: the latest); also the year of any file "
-                              "that holds none")
+    _add_analysis_options(analyse)
+    analyse.add_argument("--rolling", action="store_true",
+                         help="indicators 3 and 4 as two-year rolling figures (each year's "
+                              "counts summed with the previous year's)")
     analyse.add_argument("--from-year", type=int, metavar="YEAR",
                          help="first year of each stage's change in --json (default: the "
                               "stage's first year with data)")
     analyse.add_argument("--to-year", type=int, metavar="YEAR",
                          help="second year of the change (default: the stage's last year)")
-    analyse.add_argument("--ci-method", choices=CI_METHODS, default="auto",
-                         help="interval method (default auto: exact for small counts)")
-    analyse.add_argument("--level", type=float, default=0.95,
-                         help="confidence level (default 0.95)")
-    analyse.add_argument("--groups", choices=("bme", "detailed"), default="bme",
-                         help="all BME staff together, or each detailed group against White")
-    analyse.add_argument("--staff-group", choices=("clinical", "non-clinical"),
-                         help="only clinical or non-clinical AfC staff")
-    analyse.add_argument("--adjust", choices=ADJUSTMENTS, default="holm",
-                         help="p-value adjustment across a trust's stages (default holm)")
-    analyse.add_argument("--tiers", metavar="MIDDLE,UPPER", default="6,8a",
-                         help="first band of the middle and upper tiers (default 6,8a)")
-    analyse.add_argument("--rolling", action="store_true",
-                         help="indicators 3 and 4 as two-year rolling figures (each year's "
-                              "counts summed with the previous year's)")
-    analyse.add_argument("--haldane", action="store_true",
-                         help="show +0.5-corrected ratios for stages with a zero count")
     output = analyse.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print one JSON document")
     output.add_argument("--csv", action="store_true", help="print the stage table as CSV")
     analyse.add_argument("--suppress", action="store_true",
-                         help="show counts from 1 to 7 as * in CSV output")
+                         help="in CSV output, show counts from 1 to 7 as *, with every "
+                              "figure computed from them or that would reveal them")
     analyse.add_argument("--peers", choices=("type", "region", "type_region", "size",
                                              "diversity", "all"),
                          help="compare each stage with a peer group from the same files "
                               "(added to the text, CSV and JSON outputs)")
     analyse.add_argument("--k", type=int, default=20,
                          help="peer group size for --peers size|diversity (default 20)")
+    _add_report_parser(commands)
     sample = commands.add_parser("make-sample", help="write the synthetic sample files")
     sample.add_argument("directory", nargs="?", type=Path, default=Path("sample_data"))
     return parser
+
+
+def _add_analysis_options(command: argparse.ArgumentParser) -> None:
+    """The year and analysis options shared by ``analyse`` and ``report``."""
+    command.add_argument("--year", type=int,
+                         help="snapshot year (default: the latest); also the year of any file "
+                              "that holds none")
+    command.add_argument("--ci-method", choices=CI_METHODS, default="auto",
+                         help="interval method (default auto: exact for small counts)")
+    command.add_argument("--level", type=float, default=0.95,
+                         help="confidence level (default 0.95)")
+    command.add_argument("--groups", choices=("bme", "detailed"), default="bme",
+                         help="all BME staff together, or each detailed group against White")
+    command.add_argument("--staff-group", choices=("clinical", "non-clinical"),
+                         help="only clinical or non-clinical AfC staff")
+    command.add_argument("--adjust", choices=ADJUSTMENTS, default="holm",
+                         help="p-value adjustment across a trust's stages (default holm)")
+    command.add_argument("--tiers", metavar="MIDDLE,UPPER", default="6,8a",
+                         help="first band of the middle and upper tiers (default 6,8a)")
+    command.add_argument("--haldane", action="store_true",
+                         help="show +0.5-corrected ratios for stages with a zero count")
+
+
+PEER_KINDS = ("type", "region", "type_region", "size", "diversity", "all")
+
+
+def _add_report_parser(commands) -> None:
+    report = commands.add_parser(
+        "report", help="write the workshop pack (PDF and Excel) of one organisation",
+        description="Write the workshop pack of one organisation and year: a PDF and an Excel "
+                    "workbook, with small counts suppressed (--suppress 0 to turn off).")
+    report.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                        help="CSV or Excel files (workforce and/or recruitment)")
+    report.add_argument("--org", metavar="CODE",
+                        help="organisation code (optional when the files hold one)")
+    _add_analysis_options(report)
+    report.add_argument("--peers", choices=PEER_KINDS,
+                        help="add a peer comparison with this group from the same files")
+    report.add_argument("--k", type=int, default=20,
+                        help="peer group size for --peers size|diversity (default 20)")
+    report.add_argument("--suppress", type=int, default=DEFAULT_THRESHOLD, metavar="N",
+                        help="show counts from 1 to N as *, with everything that would reveal "
+                             f"them (default {DEFAULT_THRESHOLD}; 0: no suppression)")
+    report.add_argument("--round", type=int, default=0, choices=(0, 5), dest="round_to",
+                        help="round other counts to the nearest 5 (default 0: exact)")
+    report.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="directory to write the PDF and the workbook into")
+
+
+def report_command(args: argparse.Namespace) -> int:
+    # Imported here: fpdf2, openpyxl, Altair and vl-convert would slow every other command's
+    # start-up.
+    from wres_core.exports.pack import build_pack, looks_synthetic, pack_context
+
+    options = _options(args)
+    missing = [str(f) for f in args.files if not f.exists()]
+    if missing:
+        raise CliError(f"File not found: {', '.join(missing)}.")
+    try:
+        rule = DisclosureRule(threshold=args.suppress, round_to=args.round_to)
+    except ValueError as error:
+        raise CliError(f"--suppress {args.suppress}: {error}") from error
+    dataset = load_dataset(args.files, default_year=args.year)
+    results = analyse_dataset(dataset.workforce, dataset.recruitment, options)
+    args.all = False
+    (code,) = _choose_orgs(results, args)
+    try:
+        analysis = results.trust(code, args.year)
+    except KeyError as error:
+        raise CliError(str(error).strip("'\"")) from error
+    synthetic = looks_synthetic(analysis.org)
+    universe = (PeerUniverse.from_results(results, synthetic=synthetic, source="the same files")
+                if args.peers else None)
+    context = pack_context(analysis, results=results, rule=rule, synthetic=synthetic,
+                           data_source=", ".join(f.name for f in args.files),
+                           reports=dataset.reports, universe=universe,
+                           peer_kind=args.peers or "type", k=args.k)
+    pack = build_pack(context)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        paths = (args.out / pack.pdf_name, args.out / pack.xlsx_name)
+        paths[0].write_bytes(pack.pdf)
+        paths[1].write_bytes(pack.xlsx)
+    except OSError as error:
+        raise CliError(f"Cannot write into {args.out}: {error.strerror or error}.") from error
+    for path in paths:
+        print(path)
+    return EXIT_OK
 
 
 def _options(args: argparse.Namespace) -> AnalysisOptions:
@@ -309,15 +386,20 @@ def analyse_command(args: argparse.Namespace) -> int:
     elif args.csv:
         tables = []
         for analysis in analyses:
-            table = analysis.stage_table[list(EXPORT_COLUMNS)]
+            # --suppress: the one disclosure rule of every export (wres_core.exports).
+            protected = protect(analysis) if args.suppress else None
+            source = protected.stages if protected else analysis.stage_table
+            table = source[list(EXPORT_COLUMNS)]
             if args.peers:
                 table = _with_peer_columns(
                     table, _peer_summaries(results, analysis, args.peers, args.k))
+                if protected:
+                    hidden = [(s, c) in protected.hidden_stages
+                              for s, c in zip(table["stage_id"], table["comparison"])]
+                    table.loc[hidden, list(PEER_OWN_CSV_FIELDS)] = SUPPRESSED
             tables.append(table)
         table = pd.concat(tables, ignore_index=True)
-        if args.suppress:
-            table = suppress_small_counts(table)
-        table.to_csv(sys.stdout, index=False)
+        sys.stdout.write(neutralise_frame(table).to_csv(index=False))
     else:
         reports = []
         for analysis in analyses:
@@ -400,6 +482,8 @@ def _scorecard_quality(files: Sequence[IndicatorFile]) -> list[dict]:
 
 PEER_CSV_FIELDS = ("n", "median", "q1", "q3", "rank", "percentile", "pooled", "target",
                    "verdict")
+#: Peer columns that depend on the trust's own ratio (hidden with it).
+PEER_OWN_CSV_FIELDS = ("peer_rank", "peer_percentile", "peer_verdict")
 
 
 def _with_peer_columns(table: pd.DataFrame, peers: dict[tuple[str, str], dict]
@@ -428,6 +512,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "analyse":
             return analyse_command(args)
+        if args.command == "report":
+            return report_command(args)
         for path in write_sample_data(args.directory).values():
             print(path)
         return EXIT_OK

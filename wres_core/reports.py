@@ -1,8 +1,8 @@
 """What leaves the tool: display tables, CSV downloads and the CLI's JSON document.
 
-Calculations always use exact counts. Exports can apply the NHS's usual small-number rule
-(:func:`suppress_small_counts`): counts from 1 to 7 are shown as ``*`` (zero is shown, since it
-identifies no one), because workforce counts by band and ethnicity can identify individuals.
+Calculations always use exact counts. Every CSV goes through the one disclosure rule of
+:mod:`wres_core.exports.disclosure` (counts from 1 to 7 shown as ``*``, with everything that
+would reveal them) and through formula-injection neutralising (:mod:`wres_core.exports.safe_text`).
 """
 
 from __future__ import annotations
@@ -15,14 +15,22 @@ import numpy as np
 import pandas as pd
 
 from wres_core.analysis import TrustAnalysis
-from wres_core.bands import band_label
+from wres_core.bands import DEFAULT_TIERS, TierDefinition, band_label
+from wres_core.exports.disclosure import (
+    DEFAULT_THRESHOLD,
+    RATIO_INPUT_COLUMNS,
+    DisclosureRule,
+    cell_table,
+    suppress_cells,
+)
+from wres_core.exports.protected import ProtectedAnalysis, protect_stage_table
+from wres_core.exports.safe_text import neutralise_frame
 from wres_core.formatting import format_interval, format_p_value, format_ratio, format_share
 from wres_core.options import ADJUSTMENT_LABELS, NON_ADVERSE_HIGH
 from wres_core.stage_result import EXPORT_COLUMNS, HEADINGS, NUMERIC_EXPORT_COLUMNS
 
-COUNT_COLUMNS = ("white_from", "white_to", "bme_from", "bme_to")
-SUPPRESSION_MAX = 7
-SUPPRESSED = "*"
+COUNT_COLUMNS = RATIO_INPUT_COLUMNS
+SUPPRESSION_MAX = DEFAULT_THRESHOLD    # the one threshold: wres_core.exports.disclosure
 
 
 
@@ -40,18 +48,6 @@ def _display_headings() -> dict[str, str]:
 #: Stage table column -> heading shown to people.
 DISPLAY_HEADINGS = _display_headings()
 CORRECTED_HEADING = {"corrected_ratio": "+0.5-corrected ratio (display only)"}
-
-
-def suppress_small_counts(frame: pd.DataFrame, columns: tuple[str, ...] = COUNT_COLUMNS,
-                          maximum: int = SUPPRESSION_MAX) -> pd.DataFrame:
-    """Counts from 1 to ``maximum`` become ``"*"`` (the columns become text)."""
-    out = frame.copy()
-    for column in columns:
-        if column in out.columns:
-            values = out[column]
-            small = (values >= 1) & (values <= maximum)
-            out[column] = values.astype("string").where(~small, SUPPRESSED)
-    return out
 
 
 def stage_display_table(stage_table: pd.DataFrame) -> pd.DataFrame:
@@ -75,12 +71,30 @@ def stage_display_table(stage_table: pd.DataFrame) -> pd.DataFrame:
     return table[columns].rename(columns={**DISPLAY_HEADINGS, **CORRECTED_HEADING})
 
 
-def stage_table_csv(stage_table: pd.DataFrame, *, suppress: bool = True) -> bytes:
-    """The stage table as CSV (UTF-8 with BOM, so Excel reads it), counts suppressed if asked."""
-    table = stage_table[list(EXPORT_COLUMNS)]
+def stage_table_csv(stage_table: pd.DataFrame, *, suppress: bool = True,
+                    rule: DisclosureRule | None = None,
+                    representation: pd.DataFrame | None = None,
+                    overall: pd.DataFrame | None = None,
+                    tiers: TierDefinition = DEFAULT_TIERS) -> bytes:
+    """The stage table as CSV (UTF-8 with BOM, so Excel reads it).
+
+    With ``suppress`` (the default) it goes through the one disclosure rule of every export
+    (:mod:`wres_core.exports.disclosure`): counts from 1 to ``rule.threshold`` and the counts
+    that would reveal them by subtraction are ``*``, and so is every figure computed from
+    them. Pass the trust's ``representation``, ``overall`` and ``tiers`` so that the sums
+    across tables are protected too. Text cells are neutralised against formula injection.
+    """
+    table = stage_table
     if suppress:
-        table = suppress_small_counts(table)
-    return table.to_csv(index=False).encode("utf-8-sig")
+        rule = rule or DisclosureRule()
+        hidden = suppress_cells(cell_table(stage_table, representation, overall, tiers), rule)
+        table, _ = protect_stage_table(stage_table, hidden, rule)
+    return csv_bytes(table[list(EXPORT_COLUMNS)])
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """Any exported table as CSV: UTF-8 with BOM, text cells neutralised (OWASP)."""
+    return neutralise_frame(table).to_csv(index=False).encode("utf-8-sig")
 
 
 # --- JSON ------------------------------------------------------------------------------
@@ -449,12 +463,15 @@ def peer_display_table(table: pd.DataFrame) -> pd.DataFrame:
     return out[list(PEER_HEADINGS)].rename(columns=PEER_HEADINGS)
 
 
-def peer_table_csv(table: pd.DataFrame, group: object, *, synthetic: bool) -> bytes:
-    """The peer comparison as CSV; says in every row when the peers are synthetic."""
-    out = table.copy()
+def peer_table_csv(table: pd.DataFrame, group: object, *, synthetic: bool,
+                   protected: ProtectedAnalysis | None = None) -> bytes:
+    """The peer comparison as CSV; says in every row when the peers are synthetic. With
+    ``protected`` (the trust's protected view), the trust's own figures are hidden for every
+    stage whose counts are hidden."""
+    out = protected.peers(table) if protected is not None else table.copy()
     out.insert(0, "peer_group", getattr(group, "description", ""))
     out.insert(1, "peers_are_synthetic", synthetic)
-    return out.to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(out)
 
 
 # --- headline figures and representation tables for the funnel page ---------------------

@@ -219,10 +219,13 @@ def test_exact_interval_method_changes_the_method_column(app):
 
 def test_download_buttons_on_funnel_and_peers(app):
     labels = [b.proto.label for b in app.get("download_button")]
-    assert labels == ["Download the stage table (CSV)"]
+    assert labels == ["Funnel chart (PNG)", "Funnel chart (SVG)", "Stage chart (PNG)",
+                      "Stage chart (SVG)", "Band-step chart (PNG)", "Band-step chart (SVG)",
+                      "Download the stage table (CSV)"]
     switch(app, "peers")
     labels = [b.proto.label for b in app.get("download_button")]
-    assert labels == ["Download the peer comparison (CSV)"]
+    assert labels == ["Funnel plot (PNG)", "Funnel plot (SVG)", "Every-stage chart (PNG)",
+                      "Every-stage chart (SVG)", "Download the peer comparison (CSV)"]
 
 
 def test_a_zero_count_step_beyond_chance_is_amber_and_labelled_on_the_chart(uploaded_app):
