@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -365,6 +366,8 @@ def analyse_command(args: argparse.Namespace) -> int:
         years = ", ".join(map(str, results.years)) or "none"
         raise CliError(f"No organisation in the files has data for {args.year}; years with "
                        f"data: {years}.")
+    # Organisations with recruitment data only have no workforce rows: an empty frame.
+    workforce_of = defaultdict(lambda: dataset.workforce.iloc[:0], _workforce_by_org(dataset))
     if args.json:
         trends = _trend_records(results, analyses, args)
         documents = []
@@ -375,7 +378,8 @@ def analyse_command(args: argparse.Namespace) -> int:
             document = analysis_to_json(
                 analysis, quality, peers=peers,
                 trends=trends.get((analysis.org.code, analysis.year), {}))
-            scorecard = _scorecard(results, analysis, dataset, scorecard_files, args)
+            scorecard = _scorecard(results, analysis, workforce_of[analysis.org.code],
+                                   scorecard_files, args)
             document["indicators"] = [indicator_record(i) for i in scorecard.items]
             document["pay_gap"] = pay_gap_record(scorecard.pay_gap)
             document["data_quality"]["scorecard_files"] = _scorecard_quality(scorecard_files)
@@ -404,8 +408,8 @@ def analyse_command(args: argparse.Namespace) -> int:
         reports = []
         for analysis in analyses:
             text = _text_report(analysis, dataset)
-            text += "\n\n" + scorecard_text(_scorecard(results, analysis, dataset,
-                                                       scorecard_files, args))
+            text += "\n\n" + scorecard_text(_scorecard(
+                results, analysis, workforce_of[analysis.org.code], scorecard_files, args))
             if args.peers:
                 text += "\n" + _peer_text(_peer_summaries(results, analysis, args.peers,
                                                           args.k))
@@ -460,7 +464,7 @@ def _table(files: Sequence[IndicatorFile], name: str) -> pd.DataFrame | None:
     return pd.concat(frames, ignore_index=True) if frames else None
 
 
-def _scorecard(results: AllResults, analysis: TrustAnalysis, dataset: Dataset,
+def _scorecard(results: AllResults, analysis: TrustAnalysis, workforce: pd.DataFrame,
                files: Sequence[IndicatorFile], args: argparse.Namespace):
     previous = None
     if analysis.year - 1 in results.years_for(analysis.org.code):
@@ -468,10 +472,18 @@ def _scorecard(results: AllResults, analysis: TrustAnalysis, dataset: Dataset,
     pay = _table(files, "pay")
     # An estimated gap for every trust of a national file would take minutes: with --all,
     # only a pay file gives a pay gap.
-    return build_scorecard(analysis, dataset.workforce, events=_table(files, "events"),
+    return build_scorecard(analysis, workforce, events=_table(files, "events"),
                            survey=_table(files, "survey"), board=_table(files, "board"),
                            pay=pay, previous=previous, rolling=args.rolling,
                            with_pay_gap=pay is not None or not args.all)
+
+
+def _workforce_by_org(dataset: Dataset) -> dict[str, pd.DataFrame]:
+    """Each organisation's workforce rows, split once (with --all, filtering the national
+    table once per trust took seconds)."""
+    workforce = dataset.workforce
+    groups = workforce.groupby(workforce["org_code"].astype(str), sort=False).indices
+    return {code: workforce.iloc[rows] for code, rows in groups.items()}
 
 
 def _scorecard_quality(files: Sequence[IndicatorFile]) -> list[dict]:
