@@ -44,7 +44,7 @@ def main_title(page) -> str:
 
 def go(page, link: str) -> str:
     """Click a sidebar link, wait for the page, check it has no exception; its main text."""
-    page.get_by_role("link", name=link).click()
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=link).click()
     page.locator(f"{MAIN} h1", has_text=PAGES[link]).first.wait_for()
     settle(page)
     assert page.locator(EXCEPTION).count() == 0, f"exception on {link}"

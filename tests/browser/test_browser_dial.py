@@ -27,7 +27,7 @@ def settle(page) -> None:
 
 def go(page, link: str) -> None:
     title, charts = PAGES[link]
-    page.get_by_role("link", name=link).click()
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=link).click()
     page.locator(f"{MAIN} h1", has_text=title).first.wait_for()
     settle(page)
     assert page.locator(EXCEPTION).count() == 0, f"exception on {link}"

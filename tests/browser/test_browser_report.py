@@ -16,7 +16,7 @@ def test_download_the_workshop_pack(server, page):
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(server.url)
     settle(page)
-    page.get_by_role("link", name="Workshop pack").click()
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Workshop pack").click()
     page.locator(f"{MAIN} h1", has_text="Workshop pack").first.wait_for()
     settle(page)
     text = page.locator(MAIN).inner_text()

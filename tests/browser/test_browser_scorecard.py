@@ -25,7 +25,7 @@ def settle(page) -> None:
 def open_scorecard(page, url: str) -> None:
     page.goto(url)
     settle(page)
-    page.get_by_role("link", name=LINK).click()
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=LINK).click()
     page.locator(MAIN, has_text="WRES scorecard").first.wait_for(timeout=120_000)
     page.locator(f"{MAIN} [data-testid=stDataFrame]").first.wait_for(timeout=60_000)
     settle(page)
