@@ -50,8 +50,9 @@ DISPLAY_HEADINGS = _display_headings()
 CORRECTED_HEADING = {"corrected_ratio": "+0.5-corrected ratio (display only)"}
 
 
-def stage_display_table(stage_table: pd.DataFrame) -> pd.DataFrame:
-    """The stage table as people read it: formatted ratio, interval and p-values."""
+def _formatted_stages(stage_table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a stage table with the ratio, interval, p-values and flags as people read
+    them (one place for every on-screen stage table)."""
     table = stage_table.copy()
     table["interval"] = [format_interval(a, b) for a, b in zip(table["ci_low"],
                                                                table["ci_high"])]
@@ -60,6 +61,12 @@ def stage_display_table(stage_table: pd.DataFrame) -> pd.DataFrame:
     table["p_adjusted"] = [format_p_value(v) for v in table["p_adjusted"]]
     table["detectable_ratio"] = [format_ratio(v) for v in table["detectable_ratio"]]
     table["significant"] = table["significant"].map({True: "yes", False: "no"})
+    return table
+
+
+def stage_display_table(stage_table: pd.DataFrame) -> pd.DataFrame:
+    """The stage table as people read it: formatted ratio, interval and p-values."""
+    table = _formatted_stages(stage_table)
     columns = list(DISPLAY_HEADINGS)
     if table["corrected"].any():
         # The +0.5 option is display-only: the corrected figure sits beside the real ratio.
@@ -237,15 +244,8 @@ SIGNIFICANCE_HEADINGS = {
 def significance_display_table(stage_table: pd.DataFrame, options: Any) -> pd.DataFrame:
     """Every stage with its counts, ratio, interval (method and level), p and adjusted p,
     the test and why, the range verdict, the smallest detectable ratio and the sentence."""
-    table = stage_table.copy()
-    table["why"] = test_reasons(table, options.ci_method)
-    table["interval"] = [format_interval(a, b) for a, b in zip(table["ci_low"],
-                                                               table["ci_high"])]
-    table["ratio"] = [format_ratio(v) for v in table["ratio"]]
-    table["p_value"] = [format_p_value(v) for v in table["p_value"]]
-    table["p_adjusted"] = [format_p_value(v) for v in table["p_adjusted"]]
-    table["detectable_ratio"] = [format_ratio(v) for v in table["detectable_ratio"]]
-    table["significant"] = table["significant"].map({True: "yes", False: "no"})
+    table = _formatted_stages(stage_table)
+    table["why"] = test_reasons(stage_table, options.ci_method)
     headings = dict(SIGNIFICANCE_HEADINGS)
     headings["interval"] = f"{options.level_percent} interval"
     headings["p_adjusted"] = f"Adjusted p ({ADJUSTMENT_LABELS[options.adjust]})"
