@@ -4,22 +4,10 @@ Screenshots at 1400x1000 and 1280x720 are saved to test-artifacts/."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from browser_helpers import ARTIFACTS, EXCEPTION, MAIN, settle
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
-RUN_DONE = "[data-testid=stApp][data-test-script-state=notRunning]"
-MAIN = "[data-testid=stMainBlockContainer]"
-EXCEPTION = "[data-testid=stException]"
 LINK = "Scorecard and pay gap"
-
-
-def settle(page) -> None:
-    page.wait_for_selector(RUN_DONE, state="attached")
-    page.wait_for_timeout(500)
-    page.wait_for_selector(RUN_DONE, state="attached")
 
 
 def open_scorecard(page, url: str) -> None:
