@@ -3,7 +3,8 @@
 Run from the repository root:
 
     python benchmarks/bench_room.py [--users 30] [--per-browser 5] [--port 8603]
-                                    [--rows 5000] [--spread 0] [--think 0] [--url URL]
+                                    [--rows 5000] [--spread 0] [--think 0] [--pin]
+                                    [--url URL]
 
 It starts ``streamlit run app.py`` (unless ``--url`` names a running server), launches
 headless Chromium (/usr/bin/chromium, Playwright) with ``--per-browser`` contexts each (one
@@ -27,6 +28,10 @@ peak resident memory (VmHWM). The browsers run on the same machine as the server
 small machine their rendering competes with the server for the CPU: the figures are an upper
 bound for a room where every person has their own computer. As a baseline measured in the
 same run, step 1 is also timed for one person alone before the room arrives.
+
+``--pin`` gives the server one CPU of its own and the browsers the other(s): a model of a
+real room, where each person's browser runs on their own computer and the server's CPU is not
+taken by thirty renderers.
 
 Nothing is asserted; the target from issue 11 is p95 under 3 s per step with no errors.
 """
@@ -90,13 +95,15 @@ def staff_csv(number: int, rows: int, folder: Path) -> tuple[Path, str]:
     return path, name
 
 
-def start_server(port: int) -> subprocess.Popen:
+def start_server(port: int, cpus: set[int] | None = None) -> subprocess.Popen:
+    """``streamlit run app.py``; on ``cpus`` only when given (its upload readers too)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})
+        env={**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"},
+        preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -301,6 +308,8 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean pause in seconds before each step after the first "
                              "(0: each step as soon as the last is drawn)")
+    parser.add_argument("--pin", action="store_true",
+                        help="run the server on one CPU and the browsers on the other(s)")
     parser.add_argument("--url", help="use this running server instead of starting one")
     args = parser.parse_args()
 
@@ -312,7 +321,18 @@ def main() -> None:
     print(f"{args.users} staff-level files of {args.rows:,} rows in {folder}; arrivals within "
           f"{args.spread:g} s, think time {args.think:g} s")
 
-    server = None if args.url else start_server(args.port)
+    server_cpus = browser_cpus = None
+    if args.pin:
+        # A model of a room where the server has a CPU of its own and every person's browser
+        # runs elsewhere: here the browsers share the other CPU(s).
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) < 2:
+            raise SystemExit("--pin needs at least 2 CPUs")
+        server_cpus, browser_cpus = {cpus[0]}, set(cpus[1:])
+        os.sched_setaffinity(0, browser_cpus)  # the browsers inherit it
+        print(f"server on CPU {cpus[0]}; browsers and this script on CPU(s) "
+              f"{', '.join(map(str, sorted(browser_cpus)))}")
+    server = None if args.url else start_server(args.port, server_cpus)
     url = args.url or f"http://127.0.0.1:{args.port}"
     try:
         first_alone = asyncio.run(alone(url))
