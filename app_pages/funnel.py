@@ -3,6 +3,7 @@
 import streamlit as st
 
 from wres_app import downloads
+from wres_app.chart_cache import draw_chart
 from wres_app.layout import synthetic_banner
 from wres_app.text import given, plain
 from wres_core.bands import MEDICAL_GRADES
@@ -106,10 +107,10 @@ if analysis.representation.empty or overall is None:
 else:
     overall_share = float(overall["bme_share"])
     halves = st.columns(2)
-    halves[0].altair_chart(funnel_headcount_chart(analysis.representation, large=present),
-                           width="stretch")
-    halves[1].altair_chart(funnel_share_chart(analysis.representation, overall_share,
-                                              large=present), width="stretch")
+    draw_chart(funnel_headcount_chart, analysis.representation, large=present,
+               where=halves[0])
+    draw_chart(funnel_share_chart, analysis.representation, overall_share, large=present,
+               where=halves[1])
     st.caption(funnel_description(analysis.representation, overall_share))
     downloads.funnel_chart_buttons(analysis, rule, large=selection.large)
 
@@ -124,8 +125,8 @@ marked = (bottleneck.stage_id, group) if bottleneck is not None and bottleneck.s
 shown_stages = stages[stages["comparison"] == group] if len(groups) > 1 else stages
 flagged = tuple((stage_id, group) for stage_id in bottleneck.flagged_stage_ids) if (
     bottleneck is not None) else ()
-st.altair_chart(stage_chart(shown_stages, large=present, level=options.level,
-                            bottleneck=marked, flagged=flagged), width="stretch")
+draw_chart(stage_chart, shown_stages, large=present, level=options.level, bottleneck=marked,
+           flagged=flagged)
 st.caption(STAGE_CAPTION)
 downloads.stage_chart_buttons(analysis, rule, large=selection.large)
 
@@ -134,10 +135,8 @@ group_steps = contributions[contributions["comparison"] == group] if len(contrib
     contributions)
 if len(group_steps):
     st.subheader("How the disparity builds up, band by band")
-    waterfall = ladder_waterfall_chart(
-        group_steps, group_name=group, large=present,
-        bottleneck=bottleneck.stage_id if bottleneck is not None else None)
-    st.altair_chart(waterfall, width="stretch")
+    draw_chart(ladder_waterfall_chart, group_steps, group_name=group, large=present,
+               bottleneck=bottleneck.stage_id if bottleneck is not None else None)
     st.caption(WATERFALL_CAPTION)
     downloads.waterfall_chart_buttons(analysis, rule, large=selection.large)
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from wres_app import downloads, state
+from wres_app.chart_cache import draw_chart
 from wres_app.layout import synthetic_banner
 from wres_app.text import plain
 from wres_core.charts import peer_funnel_chart, peer_strip_chart
@@ -93,7 +94,16 @@ if group.note:
 if len(group.codes) < 3:
     st.stop()  # a funnel plot of one or two trusts would only mislead
 
-table = peer_comparison(universe, group, adjust_overdispersion=adjusted)
+def computed(name: str, compute, *choices):
+    """``compute()``; for the sample, once for every visitor (they ask for the same few)."""
+    if state.current_source() != state.SOURCE_SAMPLE:
+        return compute()
+    return state.sample_page_memo((name, selection.options, group, adjusted, *choices),
+                                  compute)
+
+
+table = computed("comparison",
+                 lambda: peer_comparison(universe, group, adjust_overdispersion=adjusted))
 org_name = universe.organisations.set_index("org_code").loc[selection.org_code, "org_name"]
 st.subheader("In plain words")
 st.markdown(plain(peer_summary_sentence(table, group, org_name, universe.synthetic)))
@@ -120,26 +130,29 @@ chosen = plot_columns[0].selectbox("Stage", stage_choices, format_func=labels.ge
                                    key="peer_stage")
 x_axis = plot_columns[1].radio("Horizontal axis", list(X_AXIS_LABELS),
                                format_func=X_AXIS_LABELS.get, key="peer_x_axis")
-points, curves, funnel = peer_funnel_data(universe, group, chosen[0], chosen[1],
-                                          adjust_overdispersion=adjusted, x_axis=x_axis)
+points, curves, funnel = computed(
+    "funnel", lambda: peer_funnel_data(universe, group, chosen[0], chosen[1],
+                                       adjust_overdispersion=adjusted, x_axis=x_axis),
+    chosen, x_axis)
 row = table[(table["stage_id"] == chosen[0]) & (table["comparison"] == chosen[1])].iloc[0]
-funnel_plot = peer_funnel_chart(points, curves, stage_label=labels[chosen],
-                                target=funnel.target_ratio, x_axis=x_axis,
-                                synthetic=universe.synthetic, large=selection.large,
-                                level=selection.options.level)
-st.altair_chart(funnel_plot, width="stretch")
+funnel_plot_args = dict(stage_label=labels[chosen], target=funnel.target_ratio, x_axis=x_axis,
+                        synthetic=universe.synthetic, large=selection.large,
+                        level=selection.options.level)
+draw_chart(peer_funnel_chart, points, curves, **funnel_plot_args)
 left_out = int((~points["included"]).sum())
 st.caption(plain(row["sentence"]) + (
     f" {left_out} peer(s) with a zero count cannot be placed on the plot." if left_out else ""))
 # Downloads follow the export rule: the trust's own figures hidden where its counts are.
 analysis = selection.results.trust(selection.org_code, selection.year)
 rule = downloads.export_rule(selection.suppress_exports)
-downloads.peer_chart_buttons("Funnel plot", funnel_plot, analysis, rule, chosen, "peer_funnel")
+downloads.peer_chart_buttons("Funnel plot",
+                             lambda: peer_funnel_chart(points, curves, **funnel_plot_args),
+                             analysis, rule, chosen, "peer_funnel")
 
 st.subheader("Every stage against peers")
-strip_rows = peer_stage_table(universe, group, chosen[1])
-st.altair_chart(peer_strip_chart(strip_rows, synthetic=universe.synthetic,
-                                 large=selection.large), width="stretch")
+strip_rows = computed("every stage", lambda: peer_stage_table(universe, group, chosen[1]),
+                      chosen[1])
+draw_chart(peer_strip_chart, strip_rows, synthetic=universe.synthetic, large=selection.large)
 st.caption("Each faint tick is a peer trust, the black tick the peer median, the diamond "
            "this trust. The shaded band is the non-adverse range 0.80-1.25.")
 downloads.peer_strip_chart_buttons(strip_rows, analysis, rule, synthetic=universe.synthetic,

@@ -7,6 +7,7 @@ from wres_app.downloads import (
     ROUND_KEY,
     THRESHOLD_KEY,
     current_reports,
+    disclosure_setting,
     export_rule,
     protected_analysis,
 )
@@ -46,8 +47,12 @@ st.caption(f"{plain(analysis.org.name)} ({plain(analysis.org.code)}), {analysis.
 st.subheader("Small numbers")
 if selection.suppress_exports:
     settings = st.columns(2)
+    # The last values set, kept while another page was shown (Streamlit forgets them).
+    st.session_state.setdefault(THRESHOLD_KEY,
+                                disclosure_setting(THRESHOLD_KEY, DEFAULT_THRESHOLD))
+    st.session_state.setdefault(ROUND_KEY, disclosure_setting(ROUND_KEY, False))
     settings[0].number_input("Hide counts from 1 to", min_value=1, max_value=20,
-                             value=DEFAULT_THRESHOLD, step=1, key=THRESHOLD_KEY,
+                             step=1, key=THRESHOLD_KEY,
                              help="NHS workforce publications commonly hide counts from 1 "
                                   "to 7. Zero is shown: it identifies no one.")
     settings[1].toggle("Round other counts to the nearest 5", key=ROUND_KEY,

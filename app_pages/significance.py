@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from wres_app.chart_cache import draw_chart
 from wres_app.layout import read_text, synthetic_banner
 from wres_app.text import plain
 from wres_core.formatting import format_ratio
@@ -49,8 +50,7 @@ st.markdown(f"{len(significant)} of {len(stages)} stages are adverse (above 1.25
                                     significant["ratio"])) + "." if len(significant) else "."))
 
 st.subheader("Forest plot of every stage")
-st.altair_chart(forest_chart(stages, large=selection.large, level=options.level),
-                width="content")
+draw_chart(forest_chart, stages, large=selection.large, level=options.level, width="content")
 st.caption("Points are ratios, lines their intervals (log scale). Circles are significant after "
            "adjustment, diamonds are not. The shaded band is the non-adverse range; the black "
            "line is parity. An infinite ratio or bound is drawn at the edge of the axis.")

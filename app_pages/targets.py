@@ -3,6 +3,7 @@
 import streamlit as st
 
 from wres_app import state
+from wres_app.chart_cache import draw_chart
 from wres_app.layout import synthetic_banner
 from wres_app.text import plain
 from wres_core.bands import AFC_BANDS, band_label
@@ -99,7 +100,7 @@ if result is not None:
             prefix = f"**{b.comparison}:** " if options.groups == "detailed" else ""
             (column.error if b.stage_id else column.success)(prefix + plain(b.sentence))
     st.dataframe(what_if_display_table(result.comparison), hide_index=True, width="stretch")
-    st.altair_chart(what_if_chart(result.comparison, large=selection.large), width="content")
+    draw_chart(what_if_chart, result.comparison, large=selection.large, width="content")
     st.caption("Blue: the actual ratio and interval; orange: after the what-if. Ratios, "
                "intervals, tests and the bottleneck are recomputed from the new counts by the "
                "same method. Nothing is saved: this changes no data.")
@@ -150,5 +151,5 @@ st.dataframe(table.reset_index().rename(columns={"band": "Band"}), hide_index=Tr
              width="stretch")
 st.caption("Ethnic minority headcount each year (milestones rounded up), each band's size held "
            "at today's headcount of staff with known ethnicity.")
-st.altair_chart(trajectory_chart(milestones, trajectory.target_share, large=selection.large),
-                width="content")
+draw_chart(trajectory_chart, milestones, trajectory.target_share, large=selection.large,
+           width="content")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from wres_app import state
+from wres_app.chart_cache import draw_chart
 from wres_app.layout import synthetic_banner
 from wres_app.text import plain
 from wres_core.peers import PEER_GROUP_LABELS, peer_group
@@ -86,8 +87,8 @@ st.caption("Change: the later year's ratio divided by the earlier one's (below 1
            f"significant at {options.alpha:.0%}: *improving* is falling, *worsening* rising.")
 
 st.subheader("Every stage, year by year")
-st.altair_chart(trend_small_multiples(trends.points, large=selection.large,
-                                      level=options.level), width="content")
+draw_chart(trend_small_multiples, trends.points, large=selection.large, level=options.level,
+           width="content")
 
 st.subheader("One stage beside its peers")
 stage_keys = list(zip(summary["stage_id"], summary["comparison"]))
@@ -117,10 +118,9 @@ if source is not None:
                      "their middle half.")
     except KeyError as error:
         peer_note = str(error).strip("'\"")
-st.altair_chart(trend_with_peers_chart(points, medians, stage_label=labels[chosen],
-                                       fitted=fitted_line(row), synthetic_peers=synthetic_peers,
-                                       large=selection.large, level=options.level),
-                width="content")
+draw_chart(trend_with_peers_chart, points, medians, stage_label=labels[chosen],
+           fitted=fitted_line(row), synthetic_peers=synthetic_peers, large=selection.large,
+           level=options.level, width="content")
 if synthetic_peers and not selection.synthetic:
     st.error("**These peers are synthetic**: your trust is drawn beside the fictional trusts "
              "of the bundled sample, not real NHS trusts.")
@@ -130,6 +130,6 @@ st.caption(plain(peer_note) + " The dashed grey line is the trust's fitted trend
 st.subheader("Ethnic minority share of each band over time")
 representation = results.representation[results.representation["org_code"]
                                         == selection.org_code]
-st.altair_chart(share_trend_chart(representation, large=selection.large, level=options.level),
-                width="content")
+draw_chart(share_trend_chart, representation, large=selection.large, level=options.level,
+           width="content")
 st.caption("Share of staff with known ethnicity in each band, with its Wilson interval.")

@@ -3,12 +3,15 @@
 Run from the repository root:
 
     python benchmarks/bench_room.py [--users 30] [--per-browser 5] [--port 8603]
-                                    [--rows 5000] [--spread 0] [--url URL]
+                                    [--rows 5000] [--spread 0] [--think 0] [--pin]
+                                    [--url URL]
 
 It starts ``streamlit run app.py`` (unless ``--url`` names a running server), launches
 headless Chromium (/usr/bin/chromium, Playwright) with ``--per-browser`` contexts each (one
 context = one person, with their own Streamlit session) and lets all N people arrive at once
-(within ``--spread`` seconds) and each, as fast as the app answers:
+(within ``--spread`` seconds) and each, as fast as the app answers (or, with ``--think``,
+pausing a random 0.5 to 1.5 times that many seconds before each step, as a person reading
+the page would):
 
 1. open the app (the progression funnel of the synthetic sample),
 2. change the trust in the sidebar,
@@ -25,6 +28,10 @@ peak resident memory (VmHWM). The browsers run on the same machine as the server
 small machine their rendering competes with the server for the CPU: the figures are an upper
 bound for a room where every person has their own computer. As a baseline measured in the
 same run, step 1 is also timed for one person alone before the room arrives.
+
+``--pin`` gives the server one CPU of its own and the browsers the other(s): a model of a
+real room, where each person's browser runs on their own computer and the server's CPU is not
+taken by thirty renderers.
 
 Nothing is asserted; the target from issue 11 is p95 under 3 s per step with no errors.
 """
@@ -88,13 +95,15 @@ def staff_csv(number: int, rows: int, folder: Path) -> tuple[Path, str]:
     return path, name
 
 
-def start_server(port: int) -> subprocess.Popen:
+def start_server(port: int, cpus: set[int] | None = None) -> subprocess.Popen:
+    """``streamlit run app.py``; on ``cpus`` only when given (its upload readers too)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})
+        env={**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"},
+        preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -167,7 +176,8 @@ async def choose_trust(page, code: str) -> None:
     await page.keyboard.press("Enter")
 
 
-async def one_person(browser, url: str, person: Person, delay: float) -> None:
+async def one_person(browser, url: str, person: Person, delay: float, think: float,
+                     rng: random.Random) -> None:
     await asyncio.sleep(delay)
     context = await browser.new_context(viewport=VIEWPORT)
     page = await context.new_page()
@@ -186,14 +196,33 @@ async def one_person(browser, url: str, person: Person, delay: float) -> None:
             ("funnel again", lambda: nav(page, "Progression funnel"), f"{MAIN} h1",
              person.org_name),
         ]
-        for step, action, selector, text in steps:
+        for number, (step, action, selector, text) in enumerate(steps):
+            if think and number:
+                await asyncio.sleep(think * rng.uniform(0.5, 1.5))
             if not await timed(person, page, step, action, selector, text):
                 break
     finally:
         await context.close()
 
 
-async def run_room(url: str, people: list[Person], per_browser: int, spread: float) -> None:
+def browser_cpu_seconds() -> float:
+    """CPU time used so far by every Chromium process on the machine (renderers included)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.find("(") + 1:text.rfind(")")]
+        if "chrom" in name:
+            fields = text.rsplit(")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:13]) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+async def run_room(url: str, people: list[Person], per_browser: int, spread: float,
+                   think: float) -> float:
+    """Run the room; returns the CPU time the browsers used meanwhile."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -201,11 +230,15 @@ async def run_room(url: str, people: list[Person], per_browser: int, spread: flo
                                                      args=CHROMIUM_ARGS)
                     for _ in range((len(people) + per_browser - 1) // per_browser)]
         rng = random.Random(11)
+        before = browser_cpu_seconds()
         await asyncio.gather(*(
-            one_person(browsers[i // per_browser], url, person, rng.uniform(0, spread))
+            one_person(browsers[i // per_browser], url, person, rng.uniform(0, spread),
+                       think, random.Random(100 + i))
             for i, person in enumerate(people)))
+        used = browser_cpu_seconds() - before
         for browser in browsers:
             await browser.close()
+        return used
 
 
 async def alone(url: str) -> float:
@@ -232,14 +265,16 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def report(people: list[Person], wall: float, baseline: float, peak: float | None,
-           first_alone: float, server_cpu: float | None, loads: tuple[str, str]) -> None:
+           first_alone: float, server_cpu: float | None, loads: tuple[str, str],
+           browser_cpu: float) -> None:
     print(f"\n{len(people)} people, whole run {wall:.1f} s; one person alone, before: open "
           f"funnel {baseline:.2f} s (first visitor of the fresh server: {first_alone:.2f} s)")
     print(f"load average (1/5/15 min) before {loads[0]}, after {loads[1]}")
     if server_cpu is not None:
         print(f"server CPU time during the room (upload readers included): {server_cpu:.1f} s "
-              f"({server_cpu / wall:.0%} of one CPU over the run); the rest of the time the "
-              "people waited for was the browsers' and other processes' use of the machine")
+              f"({server_cpu / wall:.0%} of one CPU over the run)")
+    print(f"browsers' CPU time during the room (all Chromium processes): {browser_cpu:.1f} s "
+          f"({browser_cpu / wall:.0%} of one CPU)")
     print(f"{'step':<14} {'n':>3} {'p50 s':>7} {'p95 s':>7} {'max s':>7}  p95 / alone")
     worst = 0.0
     for step in STEPS:
@@ -270,6 +305,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--spread", type=float, default=0.0,
                         help="people arrive at random within this many seconds (0: at once)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean pause in seconds before each step after the first "
+                             "(0: each step as soon as the last is drawn)")
+    parser.add_argument("--pin", action="store_true",
+                        help="run the server on one CPU and the browsers on the other(s)")
     parser.add_argument("--url", help="use this running server instead of starting one")
     args = parser.parse_args()
 
@@ -278,9 +318,21 @@ def main() -> None:
     for number in range(args.users):
         path, name = staff_csv(number, args.rows, folder)
         people.append(Person(number, path, name))
-    print(f"{args.users} staff-level files of {args.rows:,} rows in {folder}")
+    print(f"{args.users} staff-level files of {args.rows:,} rows in {folder}; arrivals within "
+          f"{args.spread:g} s, think time {args.think:g} s")
 
-    server = None if args.url else start_server(args.port)
+    server_cpus = browser_cpus = None
+    if args.pin:
+        # A model of a room where the server has a CPU of its own and every person's browser
+        # runs elsewhere: here the browsers share the other CPU(s).
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) < 2:
+            raise SystemExit("--pin needs at least 2 CPUs")
+        server_cpus, browser_cpus = {cpus[0]}, set(cpus[1:])
+        os.sched_setaffinity(0, browser_cpus)  # the browsers inherit it
+        print(f"server on CPU {cpus[0]}; browsers and this script on CPU(s) "
+              f"{', '.join(map(str, sorted(browser_cpus)))}")
+    server = None if args.url else start_server(args.port, server_cpus)
     url = args.url or f"http://127.0.0.1:{args.port}"
     try:
         first_alone = asyncio.run(alone(url))
@@ -288,14 +340,15 @@ def main() -> None:
         cpu_before = cpu_seconds(server.pid) if server else None
         load_before = load_average()
         start = time.perf_counter()
-        asyncio.run(run_room(url, people, args.per_browser, args.spread))
+        browser_cpu = asyncio.run(run_room(url, people, args.per_browser, args.spread,
+                                           args.think))
         wall = time.perf_counter() - start
         peak = peak_memory_mb(server.pid) if server else None
         server_cpu = None
         if server is not None and cpu_before is not None:
             server_cpu = (cpu_seconds(server.pid) or cpu_before) - cpu_before
         report(people, wall, baseline, peak, first_alone, server_cpu,
-               (load_before, load_average()))
+               (load_before, load_average()), browser_cpu)
     finally:
         if server is not None:
             server.terminate()

@@ -36,13 +36,25 @@ def current_reports() -> tuple:
     return dataset.reports if dataset is not None else ()
 
 
+def disclosure_setting(key: str, default: object) -> object:
+    """The Report page's setting ``key`` (its threshold or rounding), on every page.
+
+    Streamlit forgets a widget's value while its page is not shown, so the last value set is
+    kept apart as well; the Report page puts it back into its widget when shown again.
+    """
+    kept = f"_kept_{key}"
+    if key in st.session_state:
+        st.session_state[kept] = st.session_state[key]
+    return st.session_state.get(kept, default)
+
+
 def export_rule(suppress: bool) -> DisclosureRule:
     """The rule of every export: off when the sidebar's toggle is off; otherwise the Report
     page's threshold (default 7) and rounding."""
     if not suppress:
         return DisclosureRule(threshold=0)
-    threshold = int(st.session_state.get(THRESHOLD_KEY, DEFAULT_THRESHOLD))
-    round_to = 5 if st.session_state.get(ROUND_KEY, False) else 0
+    threshold = int(disclosure_setting(THRESHOLD_KEY, DEFAULT_THRESHOLD))
+    round_to = 5 if disclosure_setting(ROUND_KEY, False) else 0
     return DisclosureRule(threshold=threshold, round_to=round_to)
 
 
@@ -54,10 +66,12 @@ def protected_analysis(analysis: TrustAnalysis, rule: DisclosureRule) -> Protect
 
 def stage_csv_button(analysis: TrustAnalysis, rule: DisclosureRule) -> None:
     """The funnel page's stage table as CSV (counts and derived figures protected)."""
-    data = stage_table_csv(analysis.stage_table, suppress=rule.enabled, rule=rule,
-                           representation=analysis.representation, overall=analysis.overall,
-                           tiers=analysis.options.tiers)
-    st.download_button("Download the stage table (CSV)", data,
+    def data() -> bytes:  # made on click (Streamlit calls it then), not on every rerun
+        return stage_table_csv(analysis.stage_table, suppress=rule.enabled, rule=rule,
+                               representation=analysis.representation,
+                               overall=analysis.overall, tiers=analysis.options.tiers)
+
+    st.download_button("Download the stage table (CSV)", data, on_click="ignore",
                        file_name=f"{file_stem(analysis)}_stages.csv", mime="text/csv",
                        help=rule.describe(), key="download_stage_csv")
 
@@ -65,8 +79,11 @@ def stage_csv_button(analysis: TrustAnalysis, rule: DisclosureRule) -> None:
 def peer_csv_button(table, group, analysis: TrustAnalysis, rule: DisclosureRule, *,
                     synthetic: bool, kind: str) -> None:
     protected = protected_analysis(analysis, rule) if rule.enabled else None
-    st.download_button("Download the peer comparison (CSV)",
-                       peer_table_csv(table, group, synthetic=synthetic, protected=protected),
+
+    def data() -> bytes:  # made on click, not on every rerun
+        return peer_table_csv(table, group, synthetic=synthetic, protected=protected)
+
+    st.download_button("Download the peer comparison (CSV)", data, on_click="ignore",
                        file_name=f"{file_stem(analysis)}_peers_{kind}.csv", mime="text/csv",
                        help=rule.describe(), key="download_peer_csv")
 
@@ -130,16 +147,18 @@ def waterfall_chart_buttons(analysis: TrustAnalysis, rule: DisclosureRule, *,
                   if hidden else "")
 
 
-def peer_chart_buttons(name: str, chart: alt.TopLevelMixin, analysis: TrustAnalysis,
-                       rule: DisclosureRule, stage: tuple[str, str] | None, key: str) -> None:
-    """A peer chart, offered only when the trust's own point for ``stage`` (or, for a chart
-    of every stage, any stage: ``stage`` None) rests on no hidden count."""
+def peer_chart_buttons(name: str, build: Callable[[], alt.TopLevelMixin],
+                       analysis: TrustAnalysis, rule: DisclosureRule,
+                       stage: tuple[str, str] | None, key: str) -> None:
+    """A peer chart (``build`` makes it, on click), offered only when the trust's own point
+    for ``stage`` (or, for a chart of every stage, any stage: ``stage`` None) rests on no
+    hidden count."""
     protected = protected_analysis(analysis, rule)
     hidden = (protected.stage_hidden(*stage) if stage is not None
               else bool(protected.hidden_stages))
     reason = ("Not available: the trust's point rests on a count that exports hide."
               if hidden else "")
-    chart_buttons(name, lambda: chart, f"{file_stem(analysis)}_{key}", f"download_{key}",
+    chart_buttons(name, build, f"{file_stem(analysis)}_{key}", f"download_{key}",
                   reason)
 
 

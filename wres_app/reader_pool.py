@@ -6,8 +6,15 @@ or hostile upload read there slows every other person's pages (its pure-Python p
 the GIL in turns with their page runs) and can take the memory the whole room needs; if the
 operating system then kills the process, everyone's session ends.
 
-Here each upload is read by :func:`wres_core.ingest.read_table` in a worker: a new Python
-process (``python -m wres_app.reader_pool``) that reads one file and ends.
+Here each upload is read by :func:`wres_core.ingest.read_table` in a worker: a process that
+reads one file and ends. Workers are forked from a *zygote*: a clean Python process
+(``python -m wres_app.reader_pool --zygote``), started once beside the server, that imports
+the readers and then only forks. A worker so starts in milliseconds with the readers loaded,
+instead of a fresh interpreter spending half a second of CPU importing pandas and the readers
+for every upload (thirty people uploading at once all paid it: ``benchmarks/bench_room.py``).
+The zygote is not forked from the server (whose threads make forking unsafe), and it is our
+own rather than multiprocessing's fork server, which re-runs the main module in every worker:
+in a Streamlit server that is the app's script.
 
 - The reading runs beside the server, on its own CPU time and its own GIL.
 - A worker may use at most ``WORKER_MEMORY_BYTES`` of address space: beyond that its reading
@@ -15,21 +22,23 @@ process (``python -m wres_app.reader_pool``) that reads one file and ends.
   a worker that dies all the same, or runs past ``WORKER_SECONDS``, is ended and the user told.
 - At most ``WORKERS`` files are read at once, whoever uploads them; the others wait their
   turn, so a room uploading at the same moment cannot multiply the server's memory.
-- The bytes go to the worker through a pipe, never through a file; the worker's error output
-  is discarded, so no value from a file can reach the server's log; nothing of one person's
-  file stays behind for the next, since every worker ends after one file.
+- The bytes go to the worker through a socket pair, never through a file; the zygote and its
+  workers have no error output, so no value from a file can reach the server's log; nothing of
+  one person's file stays behind for the next, since every worker ends after one file.
 
-The cost is the worker's start (importing the readers, about half a second on an idle
-machine). The result (the clean table and its report, or the error) comes back to the
-uploading session only. Where a worker cannot be started the file is read in the session's
-thread, as before.
+The result (the clean table and its report, or the error) comes back to the uploading
+session only. Where no worker can be started the file is read in the session's thread.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import resource
+import signal
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -39,6 +48,7 @@ from typing import Any
 
 from wres_core.errors import IngestError
 from wres_core.ingest import IngestResult, read_table
+from wres_core.ingest.api import out_of_memory
 
 #: Files read at the same time; more wait their turn.
 WORKERS = 2
@@ -48,29 +58,93 @@ WORKER_MEMORY_BYTES = 6 * 1024 ** 3
 #: A worker still reading after this long is ended.
 WORKER_SECONDS = 180
 _ROOT = Path(__file__).resolve().parent.parent
+_LENGTH = struct.Struct("!Q")
 
 _slots = threading.BoundedSemaphore(WORKERS)
+_zygote_lock = threading.Lock()
+_zygote: tuple[subprocess.Popen, socket.socket] | None = None
+
+
+class _NoWorker(Exception):
+    """No worker could be started (no zygote, no process left)."""
+
+
+def _start_zygote() -> tuple[subprocess.Popen, socket.socket]:
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "wres_app.reader_pool", "--zygote", str(theirs.fileno())],
+            cwd=_ROOT, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    finally:
+        theirs.close()
+    return process, ours
+
+
+def _ask_zygote(channel: socket.socket) -> None:
+    """Have the zygote fork a worker that serves the other end of ``channel``'s pair."""
+    global _zygote
+    with _zygote_lock:
+        for _attempt in range(2):  # a zygote that has died is started again, once
+            try:
+                if _zygote is None or _zygote[0].poll() is not None:
+                    _zygote = _start_zygote()
+                socket.send_fds(_zygote[1], [b"w"], [channel.fileno()])
+                return
+            except OSError:
+                _zygote = None
+        raise _NoWorker
+
+
+def _send(connection: socket.socket, payload: bytes) -> None:
+    connection.sendall(_LENGTH.pack(len(payload)) + payload)
+
+
+def _receive(connection: socket.socket) -> bytes:
+    """One length-prefixed message; EOFError when the other end closes first."""
+    def exactly(size: int) -> bytes:
+        chunks, left = [], size
+        while left:
+            chunk = connection.recv(min(left, 1 << 20))
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    return exactly(_LENGTH.unpack(exactly(_LENGTH.size))[0])
 
 
 def read_upload_bytes(data: bytes, name: str,
                       overrides: Mapping[str, Any]) -> IngestResult | IngestError:
     """Read one uploaded file in a worker process (see the module's docstring)."""
-    request = pickle.dumps((data, name, dict(overrides)), protocol=pickle.HIGHEST_PROTOCOL)
+    request = pickle.dumps((data, name, dict(overrides), WORKER_MEMORY_BYTES),
+                           protocol=pickle.HIGHEST_PROTOCOL)
     with _slots:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "wres_app.reader_pool", str(WORKER_MEMORY_BYTES)],
-                cwd=_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL)
-        except OSError:
-            return _read_here(data, name, overrides)
-        try:
-            output, _ = worker.communicate(request, timeout=WORKER_SECONDS)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.communicate()
-            return _stopped(name, f"it was still being read after {WORKER_SECONDS} s")
-    if worker.returncode != 0 or not output:
+            try:
+                _ask_zygote(theirs)
+            except _NoWorker:
+                return _read_here(data, name, overrides)
+            finally:
+                theirs.close()
+            ours.settimeout(WORKER_SECONDS)
+            pid = None
+            try:
+                pid = _LENGTH.unpack(_receive(ours))[0]
+                _send(ours, request)
+                output = _receive(ours)
+            except TimeoutError:
+                if pid is not None:
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+                return _stopped(name, f"it was still being read after {WORKER_SECONDS} s")
+            except (EOFError, OSError):  # the worker died: its memory cap, or killed
+                output = b""
+        finally:
+            ours.close()
+    if not output:
         return _stopped(name, "it needed more memory than the app allows one file "
                               f"({WORKER_MEMORY_BYTES / 1024 ** 3:.0f} GB)")
     status, value = pickle.loads(output)  # our own worker's answer
@@ -96,25 +170,63 @@ def _read_here(data: bytes, name: str,
         return error
 
 
+#: What the operating system says when a worker at its memory cap asks for more (memory, or
+#: a thread's stack): Arrow reports it as an error of its own, not as a MemoryError.
+_OUT_OF_ROOM = ("Resource temporarily unavailable", "Cannot allocate memory", "bad_alloc")
+
+
+def _out_of_room(error: IngestError) -> bool:
+    cause = error.__cause__
+    return cause is not None and any(words in str(cause) for words in _OUT_OF_ROOM)
+
+
 def _answer(data: bytes, name: str, overrides: Mapping[str, Any]) -> tuple[str, Any]:
     """In the worker: the result, or the error's parts (IngestError does not pickle)."""
     try:
         return "ok", read_table(data, name=name, **overrides)
     except IngestError as error:
+        if _out_of_room(error):
+            error = out_of_memory(error.source)
         return "error", {"source": error.source, "problem": error.problem,
                          "expected": error.expected, "action": error.action,
                          "row": error.row, "column": error.column}
 
 
-def _worker(memory_bytes: int) -> None:
+def _work(connection: socket.socket) -> None:
+    """In a worker: say who it is, read the one file the connection brings, answer."""
+    _send(connection, _LENGTH.pack(os.getpid()))
+    data, name, overrides, memory_bytes = pickle.loads(_receive(connection))
     # A platform that refuses the cap still gets the isolation.
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    data, name, overrides = pickle.load(sys.stdin.buffer)
-    answer = _answer(data, name, overrides)
-    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
-    sys.stdout.buffer.flush()
+    _send(connection, pickle.dumps(_answer(data, name, overrides),
+                                   protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _serve_as_zygote(control_fd: int) -> None:
+    """The zygote: with the readers imported (above), fork one worker per request, until the
+    server closes its end."""
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped as they end
+    control = socket.socket(fileno=control_fd)
+    while True:
+        try:
+            message, fds, _flags, _address = socket.recv_fds(control, 1, 1)
+        except OSError:
+            return
+        if not message:
+            return  # the server has gone
+        for fd in fds:
+            if os.fork() == 0:
+                code = 1
+                try:
+                    control.close()
+                    _work(socket.socket(fileno=fd))
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(fd)
 
 
 if __name__ == "__main__":
-    _worker(int(sys.argv[1]))
+    if sys.argv[1:2] == ["--zygote"]:
+        _serve_as_zygote(int(sys.argv[2]))

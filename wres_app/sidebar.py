@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from wres_app import state
+from wres_app import downloads, state
 from wres_app.layout import (
     PRESENT_KEY,
     PRESENT_PARAM,
@@ -20,6 +20,7 @@ from wres_app.layout import (
 )
 from wres_core.analysis import AllResults
 from wres_core.bands import AFC_BANDS, TierDefinition
+from wres_core.exports.disclosure import SUPPRESSED, DisclosureRule
 from wres_core.formatting import format_year
 from wres_core.options import ADJUSTMENT_LABELS, AnalysisOptions
 
@@ -79,6 +80,16 @@ def _options() -> AnalysisOptions:
                                    "interval use +0.5 in every cell, flagged in the table.")
     return AnalysisOptions(groups=groups, staff_group=staff_group, ci_method=ci_method,
                            level=level, adjust=adjust, tiers=tiers, haldane=haldane)
+
+
+def _suppression_caption(rule: DisclosureRule) -> str:
+    """The export rule in a few words (the Report page sets the threshold and rounding)."""
+    if not rule.enabled:
+        return "Exports show every count as it is."
+    text = f"Counts 1 to {rule.threshold} shown as {SUPPRESSED}"
+    if rule.round_to > 1:
+        text += f", others rounded to {rule.round_to}"
+    return text + "; change this on the Report page."
 
 
 def _pick_org(results: AllResults) -> tuple[str | None, int | None]:
@@ -144,8 +155,9 @@ def draw_sidebar() -> Selection:
     if results is not None:
         org_code, year = _pick_org(results)
     with st.sidebar.expander("Display and export", expanded=False):
-        suppress = st.toggle("Suppress small counts in exports (1-7 shown as *)", value=True,
+        suppress = st.toggle("Suppress small counts in exports", value=True,
                              key="suppress_exports",
                              help="NHS publications hide small counts that could identify "
                                   "people. Calculations always use the exact numbers.")
+        st.caption(_suppression_caption(downloads.export_rule(suppress)))
     return Selection(options, results, org_code, year, large, suppress, synthetic)

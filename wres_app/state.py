@@ -163,6 +163,32 @@ def sample_results(options: AnalysisOptions) -> AllResults:
     return handout(shared(options))
 
 
+#: Page values computed from the sample alone (a peer comparison, say) kept for the process.
+SAMPLE_PAGE_VALUES_KEPT = 256
+_sample_page_values: OrderedDict[tuple, Any] = OrderedDict()
+_sample_page_lock = threading.Lock()
+
+
+def sample_page_memo(key: tuple, compute: Callable[[], Any]) -> Any:
+    """Memoise, for every session, a value a page computes from the sample alone.
+
+    Call it only where ``current_source()`` is the sample and ``key`` holds everything the
+    value depends on besides the sample (the options, the trust, the page's choices). The
+    value is frozen when kept and each caller gets its own view (as for the sample results).
+    Computed outside the lock: two sessions asking at once may each compute it once.
+    """
+    with _sample_page_lock:
+        if key in _sample_page_values:
+            _sample_page_values.move_to_end(key)
+            return handout(_sample_page_values[key])
+    value = freeze(compute())
+    with _sample_page_lock:
+        _sample_page_values[key] = value
+        while len(_sample_page_values) > SAMPLE_PAGE_VALUES_KEPT:
+            _sample_page_values.popitem(last=False)
+    return handout(value)
+
+
 _warm_lock = threading.Lock()
 _warm_thread: threading.Thread | None = None
 

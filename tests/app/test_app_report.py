@@ -62,3 +62,16 @@ def test_pack_of_an_uploaded_extract_reports_the_rows_left_out(uploaded_app):
     # Uploaded, but its trust's name ends "(synthetic)": the pack still says so on every page.
     assert readme["Synthetic data"].startswith("YES")
     assert extract.name in readme["Data source"]
+
+
+def test_threshold_set_on_the_report_page_holds_on_every_page(app):
+    # Streamlit forgets a widget's value while its page is not shown: the threshold chosen
+    # here must still rule the funnel page's downloads and come back when the page does.
+    at = switch(app, "report")
+    at.number_input(key="suppress_threshold").set_value(3)
+    assert_ok(at.run())
+    at = switch(at, "funnel")
+    assert "Counts 1 to 3 shown as *" in " ".join(texts(at.sidebar.caption))
+    at = switch(at, "report")
+    assert at.number_input(key="suppress_threshold").value == 3
+    assert "Counts from 1 to 3 are shown as" in " ".join(texts(at.markdown))

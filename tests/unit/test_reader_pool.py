@@ -4,6 +4,8 @@ its memory cap gives a message, not a crash of the server."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from wres_app import reader_pool
@@ -33,20 +35,49 @@ def test_an_unreadable_file_gives_the_ingest_error():
 
 
 def test_a_worker_over_its_memory_cap_gives_a_message(monkeypatch):
-    """A cap too small for the readers themselves (they map about 1.7 GB): the worker dies,
-    the server does not, and the user is told why."""
+    """A cap below what the worker has already mapped (the readers map about 1.7 GB): any
+    reading fails for want of memory; the server does not, and the user is told why."""
     monkeypatch.setattr(reader_pool, "WORKER_MEMORY_BYTES", 600 * 1024 ** 2)
     answer = reader_pool.read_upload_bytes(GOOD, "clean.csv", {})
     assert isinstance(answer, IngestError)
     assert answer.source == "clean.csv"
+    assert answer.problem in ("The file is too large to read in the memory available.",
+                              "Reading this file was stopped: it needed more memory than the "
+                              "app allows one file (0 GB).")
+
+
+def test_a_worker_that_dies_gives_a_message(monkeypatch):
+    # A cap so small that the worker cannot even take the file in: it dies; the server
+    # stands and the user is told.
+    monkeypatch.setattr(reader_pool, "WORKER_MEMORY_BYTES", 1024 ** 2)
+    answer = reader_pool.read_upload_bytes(GOOD * 2000, "clean.csv", {})
+    assert isinstance(answer, IngestError)
     assert "more memory than the app allows one file" in answer.problem
+
+
+def test_a_worker_past_its_time_is_ended(monkeypatch):
+    monkeypatch.setattr(reader_pool, "WORKER_SECONDS", 0.001)
+    answer = reader_pool.read_upload_bytes(GOOD, "clean.csv", {})
+    assert isinstance(answer, IngestError)
+    assert "still being read after 0.001 s" in answer.problem
+
+
+def test_workers_come_from_one_zygote_with_the_readers_loaded():
+    # The zygote is started once and has Arrow and pandas loaded before any file comes: a
+    # worker forked from it starts with them (a fresh interpreter would import them again).
+    reader_pool.read_upload_bytes(GOOD, "clean.csv", {})
+    zygote = reader_pool._zygote[0]
+    reader_pool.read_upload_bytes(GOOD, "clean.csv", {})
+    assert reader_pool._zygote[0] is zygote and zygote.poll() is None
+    maps = Path(f"/proc/{zygote.pid}/maps").read_text()
+    assert "libarrow" in maps and "pandas" in maps
 
 
 def test_a_worker_that_cannot_start_reads_here(monkeypatch):
     def refuse(*args, **kwargs):
-        raise OSError("no processes left")
+        raise reader_pool._NoWorker
 
-    monkeypatch.setattr(reader_pool.subprocess, "Popen", refuse)
+    monkeypatch.setattr(reader_pool, "_ask_zygote", refuse)
     assert isinstance(reader_pool.read_upload_bytes(GOOD, "clean.csv", {}), IngestResult)
 
 

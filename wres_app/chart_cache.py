@@ -1,0 +1,148 @@
+"""Charts drawn from a Vega-Lite spec built once, not rebuilt on every rerun.
+
+Building an Altair chart and turning it into Vega-Lite (with Altair's JSON-schema validation)
+cost a page 60-80% of its server time on every rerun (py-spy of the funnel page, issue 11),
+and Streamlit converts every Altair chart under one process-wide lock, so a room of people
+queued behind one another's charts. A chart here is built by its ``wres_core.charts``
+function once per distinct input, turned into a spec once, and drawn with
+``st.vega_lite_chart``, which takes no lock.
+
+The key is the chart function and a fingerprint of its arguments' *content* (tables hashed
+row by row), so a cached spec can never stand for other data than the arguments given.
+
+Where specs live follows the privacy rule of :mod:`wres_app.state`: while the session shows
+the bundled synthetic sample (``state.SOURCE_SAMPLE``), no upload takes part in any chart, and
+the specs go in one process-wide cache that every session shares (held as JSON text and
+immutable Arrow bytes, so no session can edit another's copy). Otherwise they are kept in the
+session's own state only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+# The conversion st.vega_lite_chart itself applies to a data set given as records.
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
+from wres_app import state
+
+#: Specs kept for the whole process (sample data only): a few kB to 100 kB each.
+SHARED_SPECS_KEPT = 512
+#: Specs kept per session (its uploads).
+SESSION_SPECS_KEPT = 24
+_SESSION_KEY = "_chart_specs"
+
+_shared_specs: OrderedDict[tuple, CachedSpec] = OrderedDict()
+_shared_lock = threading.Lock()
+
+
+def fingerprint(value: Any) -> Any:
+    """A hashable stand-in for ``value`` that changes whenever its content does."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        frame = value.to_frame() if isinstance(value, pd.Series) else value
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(repr((list(frame.columns), [str(t) for t in frame.dtypes],
+                            frame.shape)).encode())
+        try:
+            digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+        except TypeError:  # a column of unhashable objects (lists, dicts)
+            digest.update(pickle.dumps(frame, protocol=5))
+        return ("frame", digest.hexdigest())
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape,
+                hashlib.blake2b(np.ascontiguousarray(value).tobytes(), digest_size=16).hexdigest())
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((str(k), fingerprint(v)) for k, v in value.items())))
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, tuple(fingerprint(v) for v in value))
+    try:
+        hash(value)
+    except TypeError:
+        return ("pickled", hashlib.blake2b(pickle.dumps(value, protocol=5),
+                                           digest_size=16).hexdigest())
+    return value
+
+
+def chart_spec(build: Callable[..., Any], *args: Any, **kwargs: Any) -> dict:
+    """The Vega-Lite spec of ``build(*args, **kwargs)`` (an Altair chart), built once per
+    distinct content of the arguments; the caller's own copy."""
+    key = (build.__module__, build.__qualname__, fingerprint(args),
+           fingerprint(sorted(kwargs.items())))
+
+    def make() -> CachedSpec:
+        return cached_spec(build(*args, **kwargs).to_dict())
+
+    stored = (_shared(key, make) if state.current_source() == state.SOURCE_SAMPLE
+              else _in_session(key, make))
+    spec = json.loads(stored.text)
+    if stored.datasets:
+        spec["datasets"] = dict(stored.datasets)
+    return spec
+
+
+@dataclass(frozen=True)
+class CachedSpec:
+    """A spec as kept: its JSON text, and its data sets apart as Arrow bytes (immutable)."""
+
+    text: str
+    datasets: tuple[tuple[str, bytes], ...]
+
+
+def cached_spec(spec: dict) -> CachedSpec:
+    """Keep ``spec`` with its named data sets already in the Arrow form Streamlit sends.
+
+    Streamlit turns a data set given as records into Arrow on every call (a fifth of a
+    rerun's time with the charts cached) and passes bytes through as they are; the same
+    conversion, done once here, gives the same bytes.
+    """
+    spec = dict(spec)
+    datasets = spec.pop("datasets", None) or {}
+    converted = tuple((str(name), convert_anything_to_arrow_bytes(pd.DataFrame(rows)))
+                      for name, rows in datasets.items())
+    return CachedSpec(json.dumps(spec), converted)
+
+
+def _shared(key: tuple, make: Callable[[], CachedSpec]) -> CachedSpec:
+    with _shared_lock:
+        stored = _shared_specs.get(key)
+        if stored is not None:
+            _shared_specs.move_to_end(key)
+            return stored
+    # Built outside the lock: two sessions may build the same chart once each, rather than
+    # every session waiting for one another's charts.
+    stored = make()
+    with _shared_lock:
+        _shared_specs[key] = stored
+        while len(_shared_specs) > SHARED_SPECS_KEPT:
+            _shared_specs.popitem(last=False)
+    return stored
+
+
+def _in_session(key: tuple, make: Callable[[], CachedSpec]) -> CachedSpec:
+    specs: OrderedDict = st.session_state.setdefault(_SESSION_KEY, OrderedDict())
+    if key in specs:
+        specs.move_to_end(key)
+        return specs[key]
+    stored = specs[key] = make()
+    while len(specs) > SESSION_SPECS_KEPT:
+        specs.popitem(last=False)
+    return stored
+
+
+def draw_chart(build: Callable[..., Any], *args: Any, where: Any = None,
+               width: str | int = "stretch", **kwargs: Any) -> None:
+    """Draw ``build(*args, **kwargs)`` in ``where`` (a column or container; the page when
+    None) from its cached spec."""
+    target = st if where is None else where
+    target.vega_lite_chart(spec=chart_spec(build, *args, **kwargs), width=width)
