@@ -14,7 +14,6 @@ import copy
 import json
 import os
 import sys
-from collections import defaultdict
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -392,8 +391,6 @@ def analyse_command(args: argparse.Namespace) -> int:
         years = ", ".join(map(str, results.years)) or "none"
         raise CliError(f"No organisation in the files has data for {args.year}; years with "
                        f"data: {years}.")
-    # Organisations with recruitment data only have no workforce rows: an empty frame.
-    workforce_of = defaultdict(lambda: dataset.workforce.iloc[:0], _workforce_by_org(dataset))
     scorecards = _Scorecards(results, analyses, dataset.workforce, scorecard_files, args)
     if args.json:
         trends = _trend_records(results, analyses, args)
@@ -408,7 +405,7 @@ def analyse_command(args: argparse.Namespace) -> int:
                                     files=files_quality)
             document = analysis_to_json(analysis, quality, peers=peers,
                                         trends=trends.get((code, analysis.year), {}))
-            scorecard = scorecards.of(analysis, workforce_of[code])
+            scorecard = scorecards.of(analysis)
             document["indicators"] = [indicator_record(i) for i in scorecard.items]
             document["pay_gap"] = pay_gap_record(scorecard.pay_gap)
             document["data_quality"]["scorecard_files"] = _scorecard_quality(scorecard_files)
@@ -440,8 +437,7 @@ def analyse_command(args: argparse.Namespace) -> int:
         reports = []
         for analysis in analyses:
             text = _text_report(analysis, dataset)
-            text += "\n\n" + scorecard_text(scorecards.of(analysis,
-                                                         workforce_of[analysis.org.code]))
+            text += "\n\n" + scorecard_text(scorecards.of(analysis))
             if args.peers:
                 text += "\n" + _peer_text(_peer_summaries(results, analysis, args.peers,
                                                           args.k))
@@ -521,27 +517,20 @@ class _Scorecards:
             board=self.tables["board"], level=self.results.options.level,
             rolling=self.args.rolling, org_codes={a.org.code for a in self.analyses})
 
-    def of(self, analysis: TrustAnalysis, workforce: pd.DataFrame):
+    def of(self, analysis: TrustAnalysis):
         results, code = self.results, analysis.org.code
         previous = None
         if analysis.year - 1 in results.years_for(code):
             previous = results.trust(code, analysis.year - 1)
         pay = self.tables["pay"]
         # An estimated gap for every trust of a national file would take minutes: with --all,
-        # only a pay file gives a pay gap.
-        return build_scorecard(analysis, workforce, events=self.tables["events"],
+        # only a pay file gives a pay gap. build_scorecard takes the trust's own rows from the
+        # whole workforce table.
+        return build_scorecard(analysis, self.workforce, events=self.tables["events"],
                                survey=self.tables["survey"], board=self.tables["board"],
                                pay=pay, previous=previous, rolling=self.args.rolling,
                                with_pay_gap=pay is not None or not self.args.all,
                                results=self.indicators)
-
-
-def _workforce_by_org(dataset: Dataset) -> dict[str, pd.DataFrame]:
-    """Each organisation's workforce rows, split once (with --all, filtering the national
-    table once per trust took seconds)."""
-    workforce = dataset.workforce
-    groups = workforce.groupby(workforce["org_code"].astype(str), sort=False).indices
-    return {code: workforce.iloc[rows] for code, rows in groups.items()}
 
 
 def _scorecard_quality(files: Sequence[IndicatorFile]) -> list[dict]:
