@@ -150,6 +150,11 @@ STAGE_JSON_TEXT = ("id", *(c for c in EXPORT_COLUMNS if c not in NUMERIC_EXPORT_
                            and c not in ("org_code", "stage_id", "note")))
 
 
+#: The stage table's columns the JSON reads.
+STAGE_JSON_COLUMNS = ("stage_id", "note", *STAGE_JSON_NUMBERS,
+                      *(c for c in STAGE_JSON_TEXT if c != "id"))
+
+
 def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
                      peers: dict[tuple[str, str], dict] | None = None,
                      trends: dict[tuple[str, str], dict] | None = None) -> dict:
@@ -160,7 +165,7 @@ def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
     :func:`stage_trend_json`) merged into the stage's record.
     """
     stages = []
-    for row in frame_records(analysis.stage_table):
+    for row in frame_records(analysis.stage_table, STAGE_JSON_COLUMNS):
         row = {**row, "id": row["stage_id"]}
         record = _record(row, STAGE_JSON_NUMBERS, STAGE_JSON_TEXT)
         record["adverse"] = bool(record["adverse"])
