@@ -464,7 +464,11 @@ def _trend_records(results: AllResults, analyses: list[TrustAnalysis],
                               to_year=args.to_year)
     except ValueError as error:
         raise CliError(str(error)) from error
-    return stage_trend_json(trends, stage_targets(stages), len(results.years))
+    # Targets are of each document's own year: the trend needs every year, they do not.
+    documents = {(a.org.code, a.year) for a in analyses}
+    in_documents = pd.MultiIndex.from_arrays(
+        [stages["org_code"].astype(str), stages["year"]]).isin(documents)
+    return stage_trend_json(trends, stage_targets(stages[in_documents]), len(results.years))
 
 
 def _split_files(files: Sequence[Path], year: int | None = None
