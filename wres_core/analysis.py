@@ -18,6 +18,7 @@ import pandas as pd
 from wres_core.bottleneck import BOTTLENECK_COLUMNS, find_bottlenecks, step_contributions
 from wres_core.options import AnalysisOptions
 from wres_core.ratios import stage_ratios
+from wres_core.records import frame_records
 from wres_core.representation import band_representation, overall_representation
 from wres_core.schema import ORG_COLUMNS
 from wres_core.stage_result import StageResult
@@ -89,7 +90,7 @@ class TrustAnalysis:
 
     @property
     def stages(self) -> tuple[StageResult, ...]:
-        return tuple(StageResult.from_row(r) for r in self.stage_table.to_dict("records"))
+        return tuple(StageResult.from_row(r) for r in frame_records(self.stage_table))
 
     @property
     def bottleneck(self) -> Bottleneck | None:
@@ -97,12 +98,15 @@ class TrustAnalysis:
         return self.bottlenecks[0] if self.bottlenecks else None
 
     def stage(self, stage_id: str, comparison: str | None = None) -> StageResult:
-        table = self.stage_table[self.stage_table["stage_id"] == stage_id]
+        """The first stage ``stage_id`` (of group ``comparison``, when given)."""
+        table = self.stage_table
+        found = table["stage_id"].to_numpy() == stage_id
         if comparison is not None:
-            table = table[table["comparison"] == comparison]
-        if table.empty:
+            found &= table["comparison"].to_numpy() == comparison
+        rows = np.flatnonzero(found)
+        if not len(rows):
             raise KeyError(f"No stage {stage_id!r} for {self.org.code} in {self.year}.")
-        return StageResult.from_row(table.iloc[0].to_dict())
+        return StageResult.from_row(table.iloc[int(rows[0])].to_dict())
 
 
 def organisations(*tables: pd.DataFrame) -> pd.DataFrame:
@@ -128,9 +132,10 @@ class AllResults:
     recruitment_orgs: frozenset[tuple[str, int]]
 
     @cached_property
-    def _row_index(self) -> dict[str, dict[tuple[str, int], np.ndarray]]:
-        """Row positions of each (organisation, year) in every per-trust frame, built once,
-        so that slicing one trust out of a national result is a lookup, not a scan."""
+    def _row_index(self) -> dict[str, dict[tuple[str, int], slice | np.ndarray]]:
+        """Rows of each (organisation, year) in every per-trust frame, built once, so that
+        slicing one trust out of a national result is a lookup, not a scan. A trust's rows
+        are usually consecutive: then they are a slice (a view, no copy of the columns)."""
         index = {}
         for name in ("stages", "bottlenecks", "contributions", "representation", "overall"):
             frame = getattr(self, name)
@@ -139,8 +144,31 @@ class AllResults:
                 continue
             groups = frame.groupby([frame["org_code"].astype(str),
                                     frame["year"].astype(int)], sort=False).indices
-            index[name] = groups
+            index[name] = {key: _as_slice(rows) for key, rows in groups.items()}
         return index
+
+    @cached_property
+    def _years_of(self) -> dict[str, tuple[int, ...]]:
+        """Each organisation's years with AfC or recruitment data."""
+        years: dict[str, set[int]] = {}
+        for name in ("representation", "stages"):
+            for code, year in self._row_index[name]:
+                years.setdefault(code, set()).add(year)
+        return {code: tuple(sorted(found)) for code, found in years.items()}
+
+    @cached_property
+    def _org_infos(self) -> dict[str, OrgInfo]:
+        orgs = self.organisations
+        infos: dict[str, OrgInfo] = {}
+        for code, name, region, kind in zip(*(orgs[c].tolist() for c in (
+                "org_code", "org_name", "region", "org_type")), strict=True):
+            infos.setdefault(code, OrgInfo(str(code), str(name), str(region), str(kind)))
+        return infos
+
+    @cached_property
+    def _bottleneck_rows(self) -> list[Bottleneck]:
+        """Every row of ``bottlenecks`` as a :class:`Bottleneck`, in order, made once."""
+        return [Bottleneck.from_row(r) for r in frame_records(self.bottlenecks)]
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -148,19 +176,15 @@ class AllResults:
         return tuple(sorted(int(y) for y in years))
 
     def years_for(self, org_code: str) -> tuple[int, ...]:
-        years = set(self.representation.loc[self.representation["org_code"] == org_code, "year"])
-        years |= set(self.stages.loc[self.stages["org_code"] == org_code, "year"])
-        return tuple(sorted(int(y) for y in years))
+        return self._years_of.get(org_code, ())
 
     def org_info(self, org_code: str) -> OrgInfo:
-        match = self.organisations[self.organisations["org_code"] == org_code]
-        if match.empty:
+        info = self._org_infos.get(org_code)
+        if info is None:
             raise KeyError(f"Organisation {org_code!r} is not in the data. Codes found: "
                            f"{', '.join(self.organisations['org_code'][:10])}"
                            f"{' ...' if len(self.organisations) > 10 else ''}.")
-        row = match.iloc[0]
-        return OrgInfo(str(row["org_code"]), str(row["org_name"]), str(row["region"]),
-                       str(row["org_type"]))
+        return info
 
     def trust(self, org_code: str, year: int | None = None) -> TrustAnalysis:
         """One trust's analysis; ``year`` defaults to the latest year it has data for."""
@@ -178,15 +202,25 @@ class AllResults:
             frame = getattr(self, name)
             # No rows must give an empty frame: frame.iloc[()] would be the whole frame.
             rows = self._row_index[name].get((org_code, int(year)), np.array([], dtype=int))
-            return frame.iloc[rows].reset_index(drop=True)
+            part = frame.iloc[rows]  # a new frame: setting its index leaves ``frame`` alone
+            part.index = pd.RangeIndex(len(part))  # as reset_index(drop=True), one copy fewer
+            return part
 
-        bottlenecks = tuple(Bottleneck.from_row(r) for r in pick("bottlenecks").to_dict(
-            "records"))
+        rows = self._row_index["bottlenecks"].get((org_code, int(year)), slice(0, 0))
+        made = self._bottleneck_rows
+        bottlenecks = tuple(made[rows] if isinstance(rows, slice) else [made[i] for i in rows])
         return TrustAnalysis(
             org=info, year=int(year), options=self.options, stage_table=pick("stages"),
             contributions=pick("contributions"), bottlenecks=bottlenecks,
             representation=pick("representation"), overall=pick("overall"),
             has_recruitment=(org_code, int(year)) in self.recruitment_orgs)
+
+
+def _as_slice(rows: np.ndarray) -> slice | np.ndarray:
+    """Ascending row positions as a slice when they are consecutive."""
+    if len(rows) and rows[-1] - rows[0] + 1 == len(rows):
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+    return rows
 
 
 def analyse_dataset(workforce: pd.DataFrame, recruitment: pd.DataFrame | None = None,

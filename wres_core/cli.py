@@ -10,11 +10,12 @@ cannot be read prints the ingest message, no traceback, and exits with status 2.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import sys
-from collections import defaultdict
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -41,6 +42,7 @@ from wres_core.indicators import (
     scorecard_text,
 )
 from wres_core.indicators.readers import IndicatorFile
+from wres_core.indicators.scorecard import IndicatorResults, indicator_results
 from wres_core.ingest import Dataset, load_dataset
 from wres_core.options import ADJUSTMENTS, CI_METHODS, AnalysisOptions
 from wres_core.peers import PeerUniverse, peer_comparison, peer_group
@@ -209,23 +211,46 @@ def _options(args: argparse.Namespace) -> AnalysisOptions:
         raise CliError(str(error)) from error
 
 
-def _data_quality(dataset: Dataset, org_code: str, year: int | None = None) -> dict:
-    files = []
-    for report in dataset.reports:
-        files.append({
-            "file": report.source, "kind": report.kind, "layout": report.layout,
-            "rows_read": report.rows_read, "rows_used": report.rows_used,
-            "rows_excluded": report.rows_excluded,
-            "excluded_by_reason": report.excluded_by_reason(),
-            "unrecognised": {k: dict(v) for k, v in report.unrecognised.items()},
-            "notes": list(report.notes),
-        })
-    workforce = dataset.workforce[dataset.workforce["org_code"] == org_code]
-    if year is not None:
-        # The document describes one year: its unknown share is that year's, not all years'.
-        workforce = workforce[workforce["year"] == year]
-    unknown = int(workforce.loc[workforce["ethnicity"] == "Unknown", "headcount"].sum())
-    total = int(workforce["headcount"].sum())
+def _files_quality(dataset: Dataset) -> list[dict]:
+    """What each ladder file's reading kept and left out (the same in every document)."""
+    return [{
+        "file": report.source, "kind": report.kind, "layout": report.layout,
+        "rows_read": report.rows_read, "rows_used": report.rows_used,
+        "rows_excluded": report.rows_excluded,
+        "excluded_by_reason": report.excluded_by_reason(),
+        "unrecognised": {k: dict(v) for k, v in report.unrecognised.items()},
+        "notes": list(report.notes),
+    } for report in dataset.reports]
+
+
+def _ethnicity_counts(workforce: pd.DataFrame) -> dict[tuple[str, int], tuple[int, int]]:
+    """(organisation, year) -> (headcount of unknown ethnicity, all headcount), for every
+    organisation at once."""
+    headcount = workforce["headcount"]
+    sums = pd.DataFrame({"unknown": headcount.where(workforce["ethnicity"] == "Unknown", 0),
+                         "total": headcount}).groupby(
+        [workforce["org_code"].astype(str), workforce["year"]]).sum()
+    return dict(zip(sums.index.tolist(), zip(sums["unknown"].tolist(), sums["total"].tolist(),
+                                             strict=True), strict=True))
+
+
+def _data_quality(dataset: Dataset, org_code: str, year: int | None = None, *,
+                  counts: dict[tuple[str, int], tuple[int, int]] | None = None,
+                  files: list[dict] | None = None) -> dict:
+    """The document's data quality. ``counts`` (:func:`_ethnicity_counts`) and ``files``
+    (:func:`_files_quality`) when the caller has them for every organisation: with --all,
+    finding each trust's rows in the national table again took most of this."""
+    files = copy.deepcopy(files) if files is not None else _files_quality(dataset)
+    if counts is not None and year is not None:
+        unknown, total = counts.get((org_code, year), (0, 0))
+    else:
+        workforce = dataset.workforce[dataset.workforce["org_code"] == org_code]
+        if year is not None:
+            # The document describes one year: its unknown share is that year's, not all
+            # years'.
+            workforce = workforce[workforce["year"] == year]
+        unknown = int(workforce.loc[workforce["ethnicity"] == "Unknown", "headcount"].sum())
+        total = int(workforce["headcount"].sum())
     return {"files": files, "year": year, "unknown_ethnicity": unknown, "headcount": total,
             "unknown_share": unknown / total if total else None,
             "note": "" if total else "unknown_share is not defined: no workforce rows",
@@ -366,27 +391,31 @@ def analyse_command(args: argparse.Namespace) -> int:
         years = ", ".join(map(str, results.years)) or "none"
         raise CliError(f"No organisation in the files has data for {args.year}; years with "
                        f"data: {years}.")
-    # Organisations with recruitment data only have no workforce rows: an empty frame.
-    workforce_of = defaultdict(lambda: dataset.workforce.iloc[:0], _workforce_by_org(dataset))
+    scorecards = _Scorecards(results, analyses, dataset.workforce, scorecard_files, args)
     if args.json:
         trends = _trend_records(results, analyses, args)
+        files_quality = _files_quality(dataset)
+        counts = _ethnicity_counts(dataset.workforce)
         documents = []
         for analysis in analyses:
+            code = analysis.org.code
             peers = (_peer_summaries(results, analysis, args.peers, args.k) if args.peers
                      else None)
-            quality = _data_quality(dataset, analysis.org.code, analysis.year)
-            document = analysis_to_json(
-                analysis, quality, peers=peers,
-                trends=trends.get((analysis.org.code, analysis.year), {}))
-            scorecard = _scorecard(results, analysis, workforce_of[analysis.org.code],
-                                   scorecard_files, args)
+            quality = _data_quality(dataset, code, analysis.year, counts=counts,
+                                    files=files_quality)
+            document = analysis_to_json(analysis, quality, peers=peers,
+                                        trends=trends.get((code, analysis.year), {}))
+            scorecard = scorecards.of(analysis)
             document["indicators"] = [indicator_record(i) for i in scorecard.items]
             document["pay_gap"] = pay_gap_record(scorecard.pay_gap)
             document["data_quality"]["scorecard_files"] = _scorecard_quality(scorecard_files)
             documents.append(document)
-        document = {"orgs": documents} if args.all else documents[0]
-        # Built whole before printing, so a failure never leaves half a document.
-        sys.stdout.write(json.dumps(document, indent=1, allow_nan=False) + "\n")
+        # Built whole before printing, so a failure never leaves half a document. One trust's
+        # document is indented for people; --all's (13 MB on the national sample) is compact,
+        # since indenting makes json use its pure-Python encoder.
+        text = (json.dumps({"orgs": documents}, allow_nan=False, separators=(",", ":"))
+                if args.all else json.dumps(documents[0], indent=1, allow_nan=False))
+        sys.stdout.write(text + "\n")
     elif args.csv:
         tables = []
         for analysis in analyses:
@@ -408,8 +437,7 @@ def analyse_command(args: argparse.Namespace) -> int:
         reports = []
         for analysis in analyses:
             text = _text_report(analysis, dataset)
-            text += "\n\n" + scorecard_text(_scorecard(
-                results, analysis, workforce_of[analysis.org.code], scorecard_files, args))
+            text += "\n\n" + scorecard_text(scorecards.of(analysis))
             if args.peers:
                 text += "\n" + _peer_text(_peer_summaries(results, analysis, args.peers,
                                                           args.k))
@@ -436,7 +464,11 @@ def _trend_records(results: AllResults, analyses: list[TrustAnalysis],
                               to_year=args.to_year)
     except ValueError as error:
         raise CliError(str(error)) from error
-    return stage_trend_json(trends, stage_targets(stages), len(results.years))
+    # Targets are of each document's own year: the trend needs every year, they do not.
+    documents = {(a.org.code, a.year) for a in analyses}
+    in_documents = pd.MultiIndex.from_arrays(
+        [stages["org_code"].astype(str), stages["year"]]).isin(documents)
+    return stage_trend_json(trends, stage_targets(stages[in_documents]), len(results.years))
 
 
 def _split_files(files: Sequence[Path], year: int | None = None
@@ -464,26 +496,45 @@ def _table(files: Sequence[IndicatorFile], name: str) -> pd.DataFrame | None:
     return pd.concat(frames, ignore_index=True) if frames else None
 
 
-def _scorecard(results: AllResults, analysis: TrustAnalysis, workforce: pd.DataFrame,
-               files: Sequence[IndicatorFile], args: argparse.Namespace):
-    previous = None
-    if analysis.year - 1 in results.years_for(analysis.org.code):
-        previous = results.trust(analysis.org.code, analysis.year - 1)
-    pay = _table(files, "pay")
-    # An estimated gap for every trust of a national file would take minutes: with --all,
-    # only a pay file gives a pay gap.
-    return build_scorecard(analysis, workforce, events=_table(files, "events"),
-                           survey=_table(files, "survey"), board=_table(files, "board"),
-                           pay=pay, previous=previous, rolling=args.rolling,
-                           with_pay_gap=pay is not None or not args.all)
+class _Scorecards:
+    """The scorecard of each analysed trust, from the scorecard files read once.
 
+    With several trusts, indicators 3 to 9 of all of them are computed once
+    (:func:`~wres_core.indicators.scorecard.indicator_results`) and each scorecard looks its
+    rows up; for one trust, :func:`build_scorecard` computes its own.
+    """
 
-def _workforce_by_org(dataset: Dataset) -> dict[str, pd.DataFrame]:
-    """Each organisation's workforce rows, split once (with --all, filtering the national
-    table once per trust took seconds)."""
-    workforce = dataset.workforce
-    groups = workforce.groupby(workforce["org_code"].astype(str), sort=False).indices
-    return {code: workforce.iloc[rows] for code, rows in groups.items()}
+    def __init__(self, results: AllResults, analyses: Sequence[TrustAnalysis],
+                 workforce: pd.DataFrame, files: Sequence[IndicatorFile],
+                 args: argparse.Namespace):
+        self.results, self.analyses, self.workforce, self.args = (results, analyses,
+                                                                   workforce, args)
+        self.tables = {name: _table(files, name) for name in ("events", "survey", "board",
+                                                              "pay")}
+
+    @cached_property
+    def indicators(self) -> IndicatorResults | None:
+        if len(self.analyses) < 2:
+            return None
+        return indicator_results(
+            self.workforce, events=self.tables["events"], survey=self.tables["survey"],
+            board=self.tables["board"], level=self.results.options.level,
+            rolling=self.args.rolling, org_codes={a.org.code for a in self.analyses})
+
+    def of(self, analysis: TrustAnalysis):
+        results, code = self.results, analysis.org.code
+        previous = None
+        if analysis.year - 1 in results.years_for(code):
+            previous = results.trust(code, analysis.year - 1)
+        pay = self.tables["pay"]
+        # An estimated gap for every trust of a national file would take minutes: with --all,
+        # only a pay file gives a pay gap. build_scorecard takes the trust's own rows from the
+        # whole workforce table.
+        return build_scorecard(analysis, self.workforce, events=self.tables["events"],
+                               survey=self.tables["survey"], board=self.tables["board"],
+                               pay=pay, previous=previous, rolling=self.args.rolling,
+                               with_pay_gap=pay is not None or not self.args.all,
+                               results=self.indicators)
 
 
 def _scorecard_quality(files: Sequence[IndicatorFile]) -> list[dict]:

@@ -27,6 +27,7 @@ from wres_core.exports.protected import ProtectedAnalysis, protect_stage_table
 from wres_core.exports.safe_text import neutralise_frame
 from wres_core.formatting import format_interval, format_p_value, format_ratio, format_share
 from wres_core.options import ADJUSTMENT_LABELS, NON_ADVERSE_HIGH
+from wres_core.records import column_values, frame_records
 from wres_core.stage_result import EXPORT_COLUMNS, HEADINGS, NUMERIC_EXPORT_COLUMNS
 
 COUNT_COLUMNS = RATIO_INPUT_COLUMNS
@@ -149,6 +150,11 @@ STAGE_JSON_TEXT = ("id", *(c for c in EXPORT_COLUMNS if c not in NUMERIC_EXPORT_
                            and c not in ("org_code", "stage_id", "note")))
 
 
+#: The stage table's columns the JSON reads.
+STAGE_JSON_COLUMNS = ("stage_id", "note", *STAGE_JSON_NUMBERS,
+                      *(c for c in STAGE_JSON_TEXT if c != "id"))
+
+
 def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
                      peers: dict[tuple[str, str], dict] | None = None,
                      trends: dict[tuple[str, str], dict] | None = None) -> dict:
@@ -159,7 +165,7 @@ def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
     :func:`stage_trend_json`) merged into the stage's record.
     """
     stages = []
-    for row in analysis.stage_table.to_dict("records"):
+    for row in frame_records(analysis.stage_table, STAGE_JSON_COLUMNS):
         row = {**row, "id": row["stage_id"]}
         record = _record(row, STAGE_JSON_NUMBERS, STAGE_JSON_TEXT)
         record["adverse"] = bool(record["adverse"])
@@ -173,7 +179,7 @@ def analysis_to_json(analysis: TrustAnalysis, data_quality: dict | None = None,
         _record({**r, "band": str(r["band"])},
                 ("white", "bme", "unknown", "bme_share", "ci_low", "ci_high", "unknown_share"),
                 ("band",))
-        for r in analysis.representation.to_dict("records")
+        for r in frame_records(analysis.representation)
     ]
     bottlenecks = []
     for b in analysis.bottlenecks:
@@ -387,7 +393,7 @@ def stage_trend_json(trends: Any, targets: pd.DataFrame, year_count: int
         for org, comparison, stage, year, ratio, low, high in zip(*columns, *values):
             per_trend.setdefault((org, comparison, stage), {"trend": []})["trend"].append(
                 {"year": int(year), "ratio": ratio, "ci_low": low, "ci_high": high})
-    for row in trends.summary.to_dict("records"):
+    for row in frame_records(trends.summary):
         out = per_trend.setdefault((row["org_code"], row["comparison"], row["stage_id"]), {})
         out["_years"] = {"year_non_adverse": _json_year(row["year_non_adverse"]),
                          "year_parity": _json_year(row["year_parity"])}
@@ -416,8 +422,9 @@ def stage_trend_json(trends: Any, targets: pd.DataFrame, year_count: int
     columns = ["org_code", "year", "comparison", "stage_id", "to_parity", "to_non_adverse",
                "target_unit", "target_note"]
     latest = trends.summary.set_index(key)["last_year"].to_dict() if len(trends.summary) else {}
-    for org, year, comparison, stage, parity, non_adverse, unit, note in targets[
-            columns].itertuples(index=False, name=None):
+    target_values = column_values(targets[columns])
+    for org, year, comparison, stage, parity, non_adverse, unit, note in zip(
+            *(target_values[c] for c in columns), strict=True):
         extra = per_trend.get((org, comparison, stage), {})
         record = {k: v for k, v in extra.items() if not k.startswith("_")}
         years = extra.get("_years", {"year_non_adverse": None, "year_parity": None})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -72,3 +73,50 @@ def test_rolling_option(capsys):
 def test_only_scorecard_files_is_a_usage_error(capsys):
     assert main(["analyse", DISCIPLINARY]) == 2
     assert "add a workforce file" in capsys.readouterr().err
+
+
+def raw_indicator_3(year: int = 2024) -> pd.Series:
+    """Every trust's indicator 3 worked out from the raw disciplinary file with pandas."""
+    raw = pd.read_csv(DISCIPLINARY)
+    raw = raw[raw["Financial year"] == f"{year - 1}/{str(year)[2:]}"]
+    rate = (raw["Entered formal disciplinary process"] / raw["Headcount"]).groupby(
+        [raw["Organisation code"], raw["Ethnicity"]]).sum().unstack()
+    return rate["BME"] / rate["White"]
+
+
+def test_all_trusts_get_their_own_indicator_3_and_peer_rank(capsys):
+    """--all computes the indicators once for every trust: each document must still hold its
+    own trust's figure, and its rank among all trusts, as worked out from the raw file."""
+    assert main(["analyse", WORKFORCE, DISCIPLINARY, "--all", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1  # --all is written compact, on one line
+    expected = raw_indicator_3()
+    finite = expected[np.isfinite(expected)]
+    documents = json.loads(out)["orgs"]
+    assert len(documents) == len(expected) == 215
+    for document in documents:
+        code, third = document["org"]["code"], document["indicators"][2]
+        assert document["year"] == 2024
+        assert third["ratio"] == pytest.approx(expected[code], rel=1e-12), code
+        peers = third["peers"]
+        assert peers["n"] == 215
+        assert peers["median"] == pytest.approx(finite.median(), rel=1e-12)
+        assert peers["rank"] == 1 + int((finite > expected[code]).sum()), code
+
+
+def test_a_file_without_organisation_or_year_counts_for_every_trust(tmp_path, capsys):
+    # No organisation and no year: with --all, each trust's scorecard takes these counts as
+    # its own for its year: 12 of 1,000 BME against 7 of 1,000 White staff, 12 / 7 = 1.714.
+    path = tmp_path / "disciplinary.csv"
+    path.write_text("Ethnicity,Headcount,Entered formal disciplinary process\n"
+                    "White,1000,7\nBME,1000,12\n")
+    assert main(["analyse", WORKFORCE, str(path), "--all", "--json"]) == 0
+    documents = json.loads(capsys.readouterr().out)["orgs"]
+    assert len(documents) == 215
+    assert [d["indicators"][2]["ratio"] for d in documents] == [pytest.approx(12 / 7)] * 215
+    assert all(d["indicators"][2]["peers"] is None for d in documents)  # no trust named
+
+
+def test_one_trusts_document_stays_indented(capsys):
+    assert main(["analyse", WORKFORCE, DISCIPLINARY, "--org", TRUST, "--json"]) == 0
+    assert capsys.readouterr().out.startswith('{\n "org": {')

@@ -91,3 +91,29 @@ def test_peer_position_ranks_and_flags_an_outlier():
     assert position["verdict"] == "significantly higher"
     assert peer_position(results, "P01")["verdict"] == "similar"
     assert peer_position(results.head(5), "P01") is None  # too few trusts
+
+
+def test_peer_positions_rank_every_trust_at_once():
+    from wres_core.indicators.relative_likelihood import peer_positions
+
+    # 11 trusts, 10 of 1,000 White staff entering disciplinary in each; BME staff k of 1,000,
+    # so the ratio is k / 10: T0..T9 have k = 5, 10, 10, 15, 20, 25, 30, 35, 40, 45 and "NIL"
+    # has no BME staff (ratio not defined). Finite ratios 0.5, 1, 1, 1.5, ..., 4.5: median
+    # (2.0 + 2.5) / 2 = 2.25; rank = 1 + the number of finite ratios strictly above.
+    ks = [5, 10, 10, 15, 20, 25, 30, 35, 40, 45]
+    rows = [(f"T{i}", 2024, "indicator:3", 10, 1000, k, 1000) for i, k in enumerate(ks)]
+    rows.append(("NIL", 2024, "indicator:3", 10, 1000, 0, 0))
+    positions = peer_positions(relative_likelihoods(counts(rows)))
+    assert positions["n"].tolist() == [11] * 11
+    assert positions["median"].iloc[0] == pytest.approx(2.25)
+    ranks = dict(zip(positions["org_code"], positions["rank"], strict=True))
+    assert [ranks[f"T{i}"] for i in range(10)] == [10, 8, 8, 7, 6, 5, 4, 3, 2, 1]
+    assert math.isnan(ranks["NIL"])
+    assert peer_positions(relative_likelihoods(counts(rows[:9]))) is None  # fewer than 10
+
+
+def test_sentences_can_be_left_for_the_rows_shown():
+    table = counts([("T", 2024, "indicator:3", 7, 1000, 12, 1000)])
+    assert relative_likelihoods(table, sentences=False)["sentence"].tolist() == [""]
+    assert relative_likelihoods(table)["sentence"].iloc[0].startswith(
+        "BME staff were 1.71 times as likely")

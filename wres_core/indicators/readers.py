@@ -305,9 +305,14 @@ def _events(reader: _Reader, kind: str, default_year: int | None) -> pd.DataFram
     keep = reader.keep.copy()
     frame = pd.DataFrame({"org_code": codes, "org_name": names, "year": years,
                           "ethnicity": ethnicity, "events": events,
-                          "headcount": headcount})[keep]
+                          "headcount": headcount,
+                          "headcount_missing": np.isnan(headcount)})[keep]
     grouped = frame.groupby(["org_code", "org_name", "year", "ethnicity"], sort=True).agg(
-        events=("events", "sum"), headcount=("headcount", lambda s: s.sum(min_count=len(s))))
+        events=("events", "sum"), headcount=("headcount", "sum"),
+        headcount_missing=("headcount_missing", "any"))
+    # A group's headcount is known only when every row of it gives one (a per-group lambda
+    # with sum(min_count=len) said the same, a second a file).
+    grouped["headcount"] = grouped["headcount"].mask(grouped.pop("headcount_missing"))
     wide = grouped.unstack("ethnicity")
     out = pd.DataFrame(index=wide.index)
     for group in ("White", "BME", "Unknown"):

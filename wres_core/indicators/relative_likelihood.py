@@ -16,6 +16,7 @@ gives the interval and test: :func:`wres_core.statistics.disparity_statistics` w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from wres_core.formatting import format_interval, format_p, format_ratio, format
 from wres_core.funnel import funnel_limits
 from wres_core.options import NON_ADVERSE_HIGH, NON_ADVERSE_LOW
 from wres_core.ratios import range_verdict
+from wres_core.records import frame_records
 from wres_core.statistics import disparity_statistics, log_ratio_standard_error
 
 #: Fewer trusts than this in a year: no peer comparison (a funnel needs a crowd).
@@ -85,7 +87,7 @@ def two_year_rolling(counts: pd.DataFrame) -> pd.DataFrame:
 
 
 def relative_likelihoods(counts: pd.DataFrame, *, level: float = 0.95, ci_method: str = "auto",
-                         rolling: bool = False) -> pd.DataFrame:
+                         rolling: bool = False, sentences: bool = True) -> pd.DataFrame:
     """Indicators 3 and 4 for every row of ``counts`` in one vectorised call.
 
     ``counts``: ``org_code, year, indicator`` (``"indicator:3"`` or ``"indicator:4"``),
@@ -103,6 +105,9 @@ def relative_likelihoods(counts: pd.DataFrame, *, level: float = 0.95, ci_method
     **Edge cases.** No events in the numerator group gives 0; none in the denominator group
     gives infinity (interval from the score method); no staff of a group gives NaN, with a
     note. ``verdict`` is ``"adverse"`` above 1.25, ``"favourable"`` below 0.80.
+
+    ``sentences=False`` leaves ``sentence`` empty, for a caller that writes the sentences of
+    only the rows it shows (:func:`event_sentence` takes one row's values).
 
     Example: 1.2% of BME staff (12 of 1,000) against 0.7% of White staff (7 of 1,000)
     entering disciplinary gives 1.2 / 0.7 = 1.71.
@@ -141,8 +146,14 @@ def relative_likelihoods(counts: pd.DataFrame, *, level: float = 0.95, ci_method
     out["adverse"] = out["verdict"] == "adverse"
     out["favourable"] = out["verdict"] == "favourable"
     out["significant"] = np.nan_to_num(estimates.p_value, nan=1.0) < 1 - level
-    out["sentence"] = [event_sentence(row, level) for row in out.itertuples(index=False)]
+    out["sentence"] = ([event_sentence(row, level) for row in _plain_rows(out)] if sentences
+                       else "")
     return out[list(RESULT_COLUMNS)]
+
+
+def _plain_rows(frame: pd.DataFrame) -> list[SimpleNamespace]:
+    """Each row as an object with one attribute per column, of plain Python values."""
+    return [SimpleNamespace(**row) for row in frame_records(frame)]
 
 
 def event_sentence(row, level: float = 0.95) -> str:
@@ -172,19 +183,21 @@ def event_sentence(row, level: float = 0.95) -> str:
             f"{doing}{window} ({rates}; {interval}): {word}, and {chance}.")
 
 
-def peer_position(results: pd.DataFrame, org_code: str) -> dict | None:
-    """Where one trust's indicator sits among all trusts of ``results`` (one indicator, year).
+def peer_positions(results: pd.DataFrame) -> pd.DataFrame | None:
+    """Where every trust's indicator sits among all trusts of ``results`` (one indicator and
+    year), in one vectorised pass.
 
-    ``results`` is :func:`relative_likelihoods` output for every trust of one year. Gives the
-    number of trusts, their median ratio, the trust's rank (1 = most adverse) and a funnel
-    verdict as for the ladder's stages (:func:`wres_core.funnel.funnel_limits` on the log
-    ratio with Katz standard errors, overdispersion-adjusted 95% limits: "significantly
-    higher", "similar" or "significantly lower" than the peers). None with fewer than
-    ``MIN_PEERS`` trusts or when the trust is not among them.
+    ``results`` is :func:`relative_likelihoods` output for every trust of one year. One row per
+    row of ``results``: ``org_code``, ``n`` (the number of trusts), ``median`` (their median
+    finite ratio), ``rank`` (1 = most adverse: one more than the number of finite ratios
+    above the trust's; NaN when its own ratio is not finite), ``target`` (the funnel's target
+    ratio) and ``verdict``: the funnel verdict as for the ladder's stages
+    (:func:`wres_core.funnel.funnel_limits` on the log ratio with Katz standard errors,
+    overdispersion-adjusted 95% limits: "significantly higher", "similar" or "significantly
+    lower" than the peers). None with fewer than ``MIN_PEERS`` trusts.
     """
     results = results.reset_index(drop=True)
-    mine = np.flatnonzero((results["org_code"] == org_code).to_numpy())
-    if len(results) < MIN_PEERS or not len(mine):
+    if len(results) < MIN_PEERS:
         return None
     bme_first = (results["indicator"] == "indicator:3").to_numpy()
     cols = {c: results[c].to_numpy(np.int64) for c in ("white_events", "white_headcount",
@@ -194,14 +207,40 @@ def peer_position(results: pd.DataFrame, org_code: str) -> dict | None:
     bottom_to = np.where(bme_first, cols["white_events"], cols["bme_events"])
     bottom_from = np.where(bme_first, cols["white_headcount"], cols["bme_headcount"])
     se = log_ratio_standard_error("risk", top_to, top_from, bottom_to, bottom_from)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_ratio = np.log(results["ratio"].to_numpy(float))
-    funnel = funnel_limits(log_ratio, se)
-    verdict = str(funnel.verdicts()[mine[0]]) if funnel.assessable else "not assessable"
     ratios = results["ratio"].to_numpy(float)
-    finite = ratios[np.isfinite(ratios)]
-    own = ratios[mine[0]]
-    rank = int((finite > own).sum() + 1) if np.isfinite(own) else None
-    return {"n": len(results), "median": float(np.median(finite)) if len(finite)
-            else float("nan"), "rank": rank, "target": float(funnel.target_ratio),
-            "verdict": verdict}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_ratio = np.log(ratios)
+    funnel = funnel_limits(log_ratio, se)
+    verdicts = (funnel.verdicts().astype(str) if funnel.assessable
+                else np.full(len(results), "not assessable", dtype=object))
+    finite = np.sort(ratios[np.isfinite(ratios)])
+    above = len(finite) - np.searchsorted(finite, ratios, side="right")
+    return pd.DataFrame({
+        "org_code": results["org_code"].to_numpy(),
+        "n": len(results),
+        "median": float(np.median(finite)) if len(finite) else float("nan"),
+        "rank": np.where(np.isfinite(ratios), above + 1, np.nan),
+        "target": float(funnel.target_ratio),
+        "verdict": verdicts.astype(object)})
+
+
+def peer_record(position: dict) -> dict:
+    """One row of :func:`peer_positions` as the scorecard keeps it (``rank`` None when the
+    trust's ratio is not finite)."""
+    rank = position["rank"]
+    return {"n": int(position["n"]), "median": float(position["median"]),
+            "rank": None if np.isnan(rank) else int(rank), "target": float(position["target"]),
+            "verdict": str(position["verdict"])}
+
+
+def peer_position(results: pd.DataFrame, org_code: str) -> dict | None:
+    """Where one trust's indicator sits among all trusts of ``results`` (one indicator, year):
+    its row of :func:`peer_positions` (its first, if it has several). None with fewer than
+    ``MIN_PEERS`` trusts or when the trust is not among them."""
+    positions = peer_positions(results)
+    if positions is None:
+        return None
+    mine = np.flatnonzero((positions["org_code"] == org_code).to_numpy())
+    if not len(mine):
+        return None
+    return peer_record(frame_records(positions.iloc[mine[:1]])[0])

@@ -13,27 +13,42 @@ and the pay gap of :mod:`~wres_core.indicators.pay_gap` (from the pay file, or e
 AfC pay points when there is none). Each item has its figure, interval, verdict and, when the
 previous year is loaded, a trend in words and an arrow. An indicator with no data says what
 file would give it.
+
+Indicators 3 to 9 are computed for every trust and year of the files at once
+(:func:`indicator_results`, one vectorised pass per indicator family; the peers of 3 and 4
+from the same pass); a scorecard looks its trust's rows up and writes the sentences of only
+those rows. Given no :class:`IndicatorResults`, :func:`build_scorecard` makes them for its own
+trust.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 
 from wres_core.analysis import TrustAnalysis
 from wres_core.formatting import format_interval, format_ratio, format_share
-from wres_core.indicators.board import board_indicator
+from wres_core.indicators.board import board_indicators, board_result
 from wres_core.indicators.pay_gap import PayGapResult, afc_implied_staff, gap_verdict, pay_gap
 from wres_core.indicators.relative_likelihood import (
     CENSUS_NOTE,
     EVENT_INDICATORS,
-    peer_position,
+    event_sentence,
+    peer_positions,
+    peer_record,
     relative_likelihoods,
 )
-from wres_core.indicators.survey import SAMPLE_NOTE, SURVEY_INDICATORS, survey_indicators
+from wres_core.indicators.survey import (
+    SAMPLE_NOTE,
+    SURVEY_INDICATORS,
+    survey_indicators,
+    survey_sentence,
+)
+from wres_core.records import column_values, frame_records
 
 #: Indicator number -> (short label, the file that provides it when it is missing).
 INDICATOR_LABELS = {
@@ -133,18 +148,17 @@ def _missing(indicator: str, why: str | None = None) -> ScorecardItem:
 
 def _stage_item(indicator: str, analysis: TrustAnalysis, stage_id: str,
                 previous: TrustAnalysis | None) -> ScorecardItem:
-    table = analysis.stage_table
-    rows = table[table["stage_id"] == stage_id]
-    if rows.empty:
+    try:
+        stage = analysis.stage(stage_id)
+    except KeyError:
         return _missing(indicator)
-    stage = analysis.stage(stage_id, str(rows["comparison"].iloc[0]))
     before = math.nan
     if previous is not None:
         earlier = previous.stage_table
-        earlier = earlier[(earlier["stage_id"] == stage_id)
-                          & (earlier["comparison"] == stage.comparison)]
-        if len(earlier):
-            before = float(earlier["ratio"].iloc[0])
+        found = np.flatnonzero((earlier["stage_id"].to_numpy() == stage_id)
+                               & (earlier["comparison"].to_numpy() == stage.comparison))
+        if len(found):
+            before = float(earlier["ratio"].to_numpy(float)[found[0]])
     fields = {name: getattr(stage, name) for name in (
         "comparison", "white_from", "white_to", "bme_from", "bme_to", "ci_method", "p_adjusted",
         "test", "significant", "verdict", "detectable_ratio")}
@@ -175,49 +189,213 @@ def _in_year(rows: pd.DataFrame | None, year: int) -> pd.DataFrame | None:
     return rows
 
 
+def _trust_rows(table: pd.DataFrame | None, org_code: str, year: int) -> pd.DataFrame | None:
+    """The table as one trust and year see it: its rows and those of no organisation, under
+    its code; rows of no year as of ``year``."""
+    rows = _in_year(_for_trust(table, org_code), year)
+    return None if rows is None else rows.assign(org_code=org_code)
+
+
+def _has_unassigned_rows(table: pd.DataFrame | None) -> bool:
+    """Rows of no organisation ("") or no year (-1): whose they are depends on the trust."""
+    return table is not None and bool(((table["org_code"] == "") | (table["year"] < 0)).any())
+
+
+def headcounts_by_trust(workforce: pd.DataFrame) -> pd.DataFrame:
+    """White and BME headcounts per organisation and year, all staff groups (for 3, 4 and 9):
+    index (``org_code``, ``year``), columns ``White``, ``BME``."""
+    sums = workforce.groupby([workforce["org_code"].astype(str), "year", "ethnicity"],
+                             observed=True)["headcount"].sum()
+    table = sums.unstack("ethnicity", fill_value=0) if len(sums) else pd.DataFrame(
+        index=pd.MultiIndex.from_arrays([[], []], names=["org_code", "year"]))
+    return table.reindex(columns=["White", "BME"], fill_value=0).astype("int64")
+
+
 def workforce_headcounts(workforce: pd.DataFrame, org_code: str) -> pd.DataFrame:
     """White and BME headcounts per year of one trust, all staff groups (for 3, 4 and 9)."""
     rows = workforce[workforce["org_code"] == org_code]
-    table = rows.pivot_table(index="year", columns="ethnicity", values="headcount",
-                             aggfunc="sum", fill_value=0)
-    return table.reindex(columns=["White", "BME"], fill_value=0)
+    table = headcounts_by_trust(rows)
+    return table.droplevel("org_code") if len(table) else table.reset_index(
+        "org_code", drop=True)
 
 
-def _event_items(events: pd.DataFrame | None, heads: pd.DataFrame, org_code: str, year: int,
-                 level: float, rolling: bool) -> list[ScorecardItem]:
-    rows = _in_year(_for_trust(events, org_code), year)
+class _Rows:
+    """A result table kept as plain Python columns, one row found by its key.
+
+    Only the rows a scorecard shows become dicts (and get sentences), not every row.
+    """
+
+    def __init__(self, frame: pd.DataFrame, key: tuple[str, ...]):
+        self._columns = column_values(frame)
+        self._position: dict[tuple, int] = {}
+        for i, found in enumerate(zip(*(self._columns[k] for k in key))):
+            self._position.setdefault(found, i)  # the first row of a repeated key
+
+    def __contains__(self, key: tuple) -> bool:
+        return key in self._position
+
+    def get(self, key: tuple) -> dict | None:
+        i = self._position.get(key)
+        return None if i is None else {name: values[i] for name, values in self._columns.items()}
+
+
+@dataclass(frozen=True, eq=False)
+class IndicatorResults:
+    """Indicators 3 to 9 of every trust and year of the scorecard tables, computed once.
+
+    :func:`indicator_results` makes it; :func:`build_scorecard` looks one trust's rows up in
+    it rather than computing them (with ``--all``, each trust recomputing every trust's
+    indicator 3 and 4 for its peer position made the run quadratic). Keys are
+    ``(org_code, indicator, year)`` (``(org_code, year)`` for the board).
+    """
+
+    level: float
+    rolling: bool
+    #: (org_code, year) -> (White, BME) workforce headcount, all staff groups.
+    headcounts: dict[tuple[str, int], tuple[int, int]]
+    #: Indicators 3 and 4 (relative_likelihoods columns, no sentence) of each trust's own rows.
+    events: _Rows | None
+    #: Keys of the events rows before headcounts were checked (a row without any is "not
+    #: available", with the reason).
+    event_keys: frozenset
+    #: (org_code, indicator) -> how many groups' headcounts came from the workforce file.
+    filled_headcounts: dict[tuple[str, str], int]
+    #: (org_code, indicator, year) -> the trust's position among every trust of the files.
+    peers: dict[tuple[str, str, int], dict]
+    survey: _Rows | None        # survey_indicators columns, no sentence
+    board: _Rows | None         # board_indicators columns
+    #: Some rows have no organisation or year, so they belong to whichever trust and year
+    #: is asked for: build_scorecard then computes that trust's own rows itself.
+    per_trust: bool = False
+
+
+def _own_events(events: pd.DataFrame, heads: dict[tuple[str, int], tuple[int, int]],
+                level: float, rolling: bool
+                ) -> tuple[_Rows, frozenset, dict[tuple[str, str], int]]:
+    """Indicators 3 and 4 of every row of ``events``, a missing headcount taken from the
+    workforce (``heads``); rows with none either way are left out."""
+    rows = events[events["indicator"].isin(list(EVENT_INDICATORS))].reset_index(drop=True)
+    codes = rows["org_code"].astype(str).to_numpy(object)
+    indicators = rows["indicator"].to_numpy(object)
+    years = rows["year"].to_numpy(np.int64)
+    keys = frozenset(zip(codes.tolist(), indicators.tolist(), years.tolist()))
+    filled: dict[tuple[str, str], int] = {}
+    headcounts = {}
+    for slot, column in enumerate(("white_headcount", "bme_headcount")):
+        values = rows[column].to_numpy(float, na_value=np.nan)
+        missing = np.flatnonzero(np.isnan(values))
+        if len(missing):
+            values[missing] = [heads.get((codes[i], int(years[i])), (np.nan, np.nan))[slot]
+                               for i in missing]
+            for key in {(codes[i], indicators[i]) for i in missing}:
+                filled[key] = filled.get(key, 0) + 1
+        headcounts[column] = values
+    usable = ~np.isnan(headcounts["white_headcount"]) & ~np.isnan(headcounts["bme_headcount"])
+    counts = rows[usable].assign(
+        org_code=codes[usable],
+        **{column: values[usable].astype("int64") for column, values in headcounts.items()})
+    results = relative_likelihoods(counts, level=level, rolling=rolling, sentences=False)
+    return _Rows(results, ("org_code", "indicator", "year")), keys, filled
+
+
+def _event_peers(events: pd.DataFrame, level: float, rolling: bool
+                 ) -> dict[tuple[str, str, int], dict]:
+    """Each trust's indicator 3 and 4 among every trust of the events table with headcounts
+    (its position in that year: :func:`peer_positions`)."""
+    rows = events[(events["org_code"] != "") & events["indicator"].isin(list(EVENT_INDICATORS))]
+    rows = rows.dropna(subset=["white_headcount", "bme_headcount"])
+    if rows.empty:
+        return {}
+    rows = rows.astype({"white_headcount": "int64", "bme_headcount": "int64"})
+    trusts: dict[tuple[str, int], set] = {}
+    for code, indicator, year in zip(rows["org_code"].tolist(), rows["indicator"].tolist(),
+                                     rows["year"].tolist()):
+        trusts.setdefault((indicator, year), set()).add(code)
+    everyone = relative_likelihoods(rows, level=level, rolling=rolling, sentences=False)
+    out = {}
+    for (indicator, year), group in everyone.groupby(["indicator", "year"], sort=False):
+        # A rolling figure's peers are the trusts of both its years.
+        among = trusts[(indicator, year)] | (trusts.get((indicator, year - 1), set())
+                                             if rolling else set())
+        positions = peer_positions(group) if len(among) >= 2 else None
+        if positions is None:
+            continue
+        for position in frame_records(positions):
+            out.setdefault((position["org_code"], indicator, int(year)), peer_record(position))
+    return out
+
+
+def _own_results(workforce: pd.DataFrame, events: pd.DataFrame | None,
+                 survey: pd.DataFrame | None, board: pd.DataFrame | None, level: float,
+                 rolling: bool) -> dict:
+    """The per-trust parts of :class:`IndicatorResults` from tables whose rows all have an
+    organisation and a year."""
+    table = headcounts_by_trust(workforce)
+    heads = dict(zip(table.index.tolist(), zip(table["White"].tolist(),
+                                               table["BME"].tolist(), strict=True),
+                     strict=True))
+    own_events, event_keys, filled = (None, frozenset(), {})
+    if events is not None and len(events):
+        own_events, event_keys, filled = _own_events(events, heads, level, rolling)
+    own_survey = None
+    if survey is not None and len(survey):
+        own_survey = _Rows(survey_indicators(survey, level, sentences=False),
+                           ("org_code", "indicator", "year"))
+    own_board = None
+    if board is not None and len(board):
+        shares = {key: bme / max(white + bme, 1) for key, (white, bme) in heads.items()}
+        own_board = _Rows(board_indicators(board, shares, level), ("org_code", "year"))
+    return {"headcounts": heads, "events": own_events, "event_keys": event_keys,
+            "filled_headcounts": filled, "survey": own_survey, "board": own_board}
+
+
+def indicator_results(workforce: pd.DataFrame, *, events: pd.DataFrame | None = None,
+                      survey: pd.DataFrame | None = None, board: pd.DataFrame | None = None,
+                      level: float = 0.95, rolling: bool = False,
+                      org_codes=None) -> IndicatorResults:
+    """Indicators 3 to 9 of every trust and year of the tables, in one vectorised pass each.
+
+    Arguments as :func:`build_scorecard`; ``org_codes`` limits the trusts' own rows to those
+    organisations (the peers of indicators 3 and 4 are always every trust of ``events``).
+    When a table has rows of no organisation or no year, whose they are depends on the trust
+    asked for: only the peers are computed here, and :func:`build_scorecard` computes each
+    trust's own rows (``per_trust``).
+    """
+    peers = _event_peers(events, level, rolling) if events is not None else {}
+    tables = {"events": events, "survey": survey, "board": board}
+    if any(_has_unassigned_rows(t) for t in tables.values()):
+        return IndicatorResults(level, rolling, {}, None, frozenset(), {}, peers, None, None,
+                                per_trust=True)
+    if org_codes is not None:
+        codes = list(org_codes)
+        workforce = workforce[workforce["org_code"].isin(codes)]
+        tables = {name: None if t is None else t[t["org_code"].isin(codes)]
+                  for name, t in tables.items()}
+    return IndicatorResults(level, rolling, peers=peers,
+                            **_own_results(workforce, **tables, level=level, rolling=rolling))
+
+
+def _event_items(results: IndicatorResults, org_code: str, year: int) -> list[ScorecardItem]:
     items = []
     for indicator in ("indicator:3", "indicator:4"):
-        mine = None if rows is None else rows[rows["indicator"] == indicator].copy()
-        if mine is None or mine.empty or year not in set(mine["year"]):
+        if (org_code, indicator, year) not in results.event_keys:
             items.append(_missing(indicator))
             continue
-        notes = [CENSUS_NOTE]
-        for group in ("white", "bme"):
-            column = f"{group}_headcount"
-            missing = mine[column].isna()
-            if missing.any():
-                source = heads["White" if group == "white" else "BME"]
-                mine.loc[missing, column] = mine.loc[missing, "year"].map(source)
-                notes.insert(0, "Headcounts taken from the workforce file loaded beside it.")
-        mine = mine.dropna(subset=["white_headcount", "bme_headcount"])
-        if mine.empty or year not in set(mine["year"]):
+        row = results.events.get((org_code, indicator, year))
+        if row is None:
             items.append(_missing(indicator, "Not available: the file has no headcount and "
                                   "the workforce file has none for this year."))
             continue
-        mine["org_code"] = org_code
-        mine = mine.astype({"white_headcount": "int64", "bme_headcount": "int64"})
-        results = relative_likelihoods(mine, level=level, rolling=rolling).set_index("year")
-        row = results.loc[year]
-        before = float(results.loc[year - 1, "ratio"]) if year - 1 in results.index else math.nan
-        fields = {name: (row[name].item() if hasattr(row[name], "item") else row[name])
-                  for name in ("white_events", "white_headcount", "bme_events",
-                               "bme_headcount", "white_rate", "bme_rate", "ci_method", "test",
-                               "significant", "verdict", "rolling", "years_used")}
-        peers = _event_peers(events, indicator, code=org_code, year=year, level=level,
-                             rolling=rolling)
+        notes = ["Headcounts taken from the workforce file loaded beside it."] * \
+            results.filled_headcounts.get((org_code, indicator), 0) + [CENSUS_NOTE]
+        earlier = results.events.get((org_code, indicator, year - 1))
+        before = float(earlier["ratio"]) if earlier is not None else math.nan
+        fields = {name: row[name] for name in (
+            "white_events", "white_headcount", "bme_events", "bme_headcount", "white_rate",
+            "bme_rate", "ci_method", "test", "significant", "verdict", "rolling", "years_used")}
+        peers = results.peers.get((org_code, indicator, year))
         fields["peers"] = peers
-        sentence = str(row["sentence"])
+        sentence = event_sentence(SimpleNamespace(**row), results.level)
         if peers is not None:
             sentence += (f" Against the {peers['n']} trusts in the files (median "
                          f"{format_ratio(peers['median'])}) it ranks {peers['rank']} (1 = most "
@@ -235,42 +413,22 @@ def _event_items(events: pd.DataFrame | None, heads: pd.DataFrame, org_code: str
     return items
 
 
-def _event_peers(events: pd.DataFrame, indicator: str, *, code: str, year: int, level: float,
-                 rolling: bool) -> dict | None:
-    """The trust's indicator among every trust of the events table with headcounts."""
-    rows = events[(events["indicator"] == indicator) & (events["org_code"] != "")]
-    rows = rows.dropna(subset=["white_headcount", "bme_headcount"])
-    rows = rows[rows["year"].isin([year, year - 1] if rolling else [year])]
-    if rows["org_code"].nunique() < 2:
-        return None
-    rows = rows.astype({"white_headcount": "int64", "bme_headcount": "int64"})
-    everyone = relative_likelihoods(rows, level=level, rolling=rolling)
-    return peer_position(everyone[everyone["year"] == year], code)
-
-
 def _points(value: float) -> str:
     return "not defined" if not math.isfinite(value) else f"{value:+.1f} pts"
 
 
-def _survey_items(survey: pd.DataFrame | None, org_code: str, year: int, level: float
-                  ) -> list[ScorecardItem]:
-    rows = _in_year(_for_trust(survey, org_code), year)
-    results = (survey_indicators(rows.assign(org_code=org_code), level)
-               if rows is not None and len(rows) else None)
+def _survey_items(results: IndicatorResults, org_code: str, year: int) -> list[ScorecardItem]:
     items = []
     for indicator, info in SURVEY_INDICATORS.items():
-        mine = None if results is None else results[results["indicator"] == indicator]
-        if mine is None or year not in set(mine["year"]):
+        row = None if results.survey is None else results.survey.get((org_code, indicator, year))
+        if row is None:
             items.append(_missing(indicator))
             continue
-        mine = mine.set_index("year")
-        row = mine.loc[year]
-        before = (float(mine.loc[year - 1, "difference_points"]) if year - 1 in mine.index
-                  else math.nan)
-        fields = {name: (row[name].item() if hasattr(row[name], "item") else row[name])
-                  for name in ("bme_percent", "white_percent", "bme_respondents",
-                               "white_respondents", "difference_points", "higher_is_adverse",
-                               "significant")}
+        earlier = results.survey.get((org_code, indicator, year - 1))
+        before = float(earlier["difference_points"]) if earlier is not None else math.nan
+        fields = {name: row[name] for name in (
+            "bme_percent", "white_percent", "bme_respondents", "white_respondents",
+            "difference_points", "higher_is_adverse", "significant")}
         fields["adverse_direction"] = ("higher for BME staff is adverse" if
                                        info.higher_is_adverse else
                                        "lower for BME staff is adverse")
@@ -279,27 +437,22 @@ def _survey_items(survey: pd.DataFrame | None, org_code: str, year: int, level: 
             float(row["ci_low"]), float(row["ci_high"]), float(row["p_value"]),
             str(row["verdict"]), bool(row["adverse"]),
             _points(float(row["difference_points"])),
-            f"{row['ci_low']:+.1f} to {row['ci_high']:+.1f} pts", str(row["sentence"]),
+            f"{row['ci_low']:+.1f} to {row['ci_high']:+.1f} pts",
+            survey_sentence(SimpleNamespace(**row), results.level),
             _trend(float(row["difference_points"]), before, ratio=False,
                    higher_is_worse=info.higher_is_adverse), before, fields,
             " ".join(filter(None, [str(row["note"]), SAMPLE_NOTE]))))
     return items
 
 
-def _board_item(board: pd.DataFrame | None, heads: pd.DataFrame, org_code: str, year: int,
-                level: float) -> ScorecardItem:
-    rows = _in_year(_for_trust(board, org_code), year)
-    if rows is None or year not in set(rows["year"]) or year not in heads.index:
+def _board_item(results: IndicatorResults, org_code: str, year: int) -> ScorecardItem:
+    board, heads = results.board, results.headcounts
+    if board is None or (org_code, year) not in board or (org_code, year) not in heads:
         return _missing("indicator:9")
-
-    def for_year(y: int):
-        share = heads.loc[y, "BME"] / max(heads.loc[y, "White"] + heads.loc[y, "BME"], 1)
-        return board_indicator(rows[rows["year"] == y], float(share), org_code=org_code,
-                               year=y, level=level)
-
-    result = for_year(year)
-    before = (for_year(year - 1).difference_points
-              if year - 1 in set(rows["year"]) and year - 1 in heads.index else math.nan)
+    result = board_result(board.get((org_code, year)), results.level)
+    before = math.nan
+    if (org_code, year - 1) in board and (org_code, year - 1) in heads:
+        before = float(board.get((org_code, year - 1))["difference_points"])
     fields = {"board_share": result.voting.share, "workforce_share": result.workforce_share,
               "difference_points": result.difference_points,
               "voting_bme": result.voting.bme, "voting_white": result.voting.white,
@@ -360,7 +513,8 @@ def build_scorecard(analysis: TrustAnalysis, workforce: pd.DataFrame, *,
                     events: pd.DataFrame | None = None, survey: pd.DataFrame | None = None,
                     board: pd.DataFrame | None = None, pay: pd.DataFrame | None = None,
                     previous: TrustAnalysis | None = None, rolling: bool = False,
-                    with_pay_gap: bool = True) -> Scorecard:
+                    with_pay_gap: bool = True,
+                    results: IndicatorResults | None = None) -> Scorecard:
     """The nine indicators and the pay gap of ``analysis``'s trust and year.
 
     ``workforce`` is the clean workforce table (headcounts for 3, 4 and 9 when the files
@@ -368,16 +522,29 @@ def build_scorecard(analysis: TrustAnalysis, workforce: pd.DataFrame, *,
     ``pay`` are the tables of :class:`~wres_core.indicators.readers.IndicatorFile` (several
     files concatenated); ``previous`` is the same trust's analysis a year earlier, for the
     trend of indicators 1 and 2. ``rolling`` gives 3 and 4 as two-year rolling figures.
+    ``results``: :func:`indicator_results` of the same tables, workforce, level and
+    ``rolling``, when the caller builds many trusts' scorecards (computed here otherwise).
     """
     level = analysis.options.level
     code, year = analysis.org.code, analysis.year
-    heads = workforce_headcounts(workforce, code)
+    if results is None:
+        results = indicator_results(workforce, events=events, survey=survey, board=board,
+                                    level=level, rolling=rolling, org_codes=[code])
+    elif (results.level, results.rolling) != (level, rolling):
+        raise ValueError(f"The indicator results are for level {results.level} and rolling "
+                         f"{results.rolling}, the scorecard for level {level} and rolling "
+                         f"{rolling}: compute them with the same options.")
+    if results.per_trust:
+        own = _own_results(workforce[workforce["org_code"] == code],
+                           *(_trust_rows(t, code, year) for t in (events, survey, board)),
+                           level=level, rolling=rolling)
+        results = replace(results, per_trust=False, **own)
     items = [_stage_item("indicator:1", analysis, "tier:lower-upper", previous),
              _stage_item("indicator:2", analysis, "recruitment:shortlisted-appointed",
                          previous),
-             *_event_items(events, heads, code, year, level, rolling),
-             *_survey_items(survey, code, year, level),
-             _board_item(board, heads, code, year, level)]
+             *_event_items(results, code, year),
+             *_survey_items(results, code, year),
+             _board_item(results, code, year)]
     gap, note = trust_pay_gap(analysis, workforce, pay, level) if with_pay_gap else (None, "")
     return Scorecard(code, analysis.org.name, year, level, tuple(items), gap,
                      notes=tuple(filter(None, [note])))
@@ -478,6 +645,7 @@ def scorecard_text(scorecard: Scorecard) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["INDICATOR_LABELS", "SHORT_LABELS", "Scorecard", "ScorecardItem",
-           "build_scorecard", "indicator_record", "pay_gap_record", "scorecard_table",
-           "scorecard_text", "trust_pay_gap", "workforce_headcounts"]
+__all__ = ["INDICATOR_LABELS", "SHORT_LABELS", "IndicatorResults", "Scorecard",
+           "ScorecardItem", "build_scorecard", "headcounts_by_trust", "indicator_record",
+           "indicator_results", "pay_gap_record", "scorecard_table", "scorecard_text",
+           "trust_pay_gap", "workforce_headcounts"]

@@ -11,12 +11,14 @@ provides equal opportunities for career progression or promotion) a *lower* one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
 from wres_core.formatting import format_p
+from wres_core.records import frame_records
 from wres_core.statistics import wilson_interval
 
 
@@ -121,7 +123,8 @@ SURVEY_COLUMNS = ("org_code", "year", "indicator", "label", "bme_percent", "whit
                   "favourable", "significant", "sentence", "note")
 
 
-def survey_indicators(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+def survey_indicators(table: pd.DataFrame, level: float = 0.95, *,
+                      sentences: bool = True) -> pd.DataFrame:
     """Indicators 5-8 for every organisation, year and indicator of ``table``.
 
     ``table`` has ``org_code, year, indicator, bme_percent, white_percent, bme_respondents,
@@ -130,6 +133,8 @@ def survey_indicators(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     minus White in percentage points. ``verdict`` is ``"adverse"`` when the interval lies
     wholly on the adverse side of 0, ``"favourable"`` when wholly on the other, else ``"no
     clear difference"``; ``adverse`` follows the point difference's side, as the WRES does.
+    ``sentences=False`` leaves ``sentence`` empty, for a caller that writes the sentences of
+    only the rows it shows (:func:`survey_sentence` takes one row's values).
     """
     table = table.reset_index(drop=True)
     bme_n = table["bme_respondents"].to_numpy(np.int64)
@@ -160,7 +165,8 @@ def survey_indicators(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     out["significant"] = np.nan_to_num(out["p_value"].to_numpy(float), nan=1.0) < 1 - level
     out["note"] = np.where((bme_n == 0) | (white_n == 0),
                            "no respondents in one group: no difference can be given", "")
-    out["sentence"] = [survey_sentence(r, level) for r in out.itertuples(index=False)]
+    out["sentence"] = ([survey_sentence(SimpleNamespace(**row), level)
+                        for row in frame_records(out)] if sentences else "")
     return out[list(SURVEY_COLUMNS)]
 
 
