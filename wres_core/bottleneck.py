@@ -43,6 +43,7 @@ import pandas as pd
 from wres_core.formatting import format_interval, format_p, format_ratio, format_share, lower_first
 from wres_core.options import NON_ADVERSE_HIGH
 from wres_core.ratios import range_verdict
+from wres_core.records import frame_records
 
 FAMILY = ["org_code", "year", "comparison"]
 
@@ -114,7 +115,7 @@ def _ranked(frame: pd.DataFrame) -> pd.DataFrame:
 def _by_family(frame: pd.DataFrame) -> dict[tuple, list[dict]]:
     """Rows of ``frame`` as dicts, bucketed by (org_code, year, comparison), order kept."""
     buckets: dict[tuple, list[dict]] = {}
-    for row in frame.to_dict("records"):
+    for row in frame_records(frame):  # to_dict("records"), a column at a time (faster)
         buckets.setdefault((row["org_code"], row["year"], row["comparison"]), []).append(row)
     return buckets
 
@@ -260,7 +261,7 @@ def find_bottlenecks(results: pd.DataFrame, level: float = 0.95) -> pd.DataFrame
     ladder = _by_family(steps.drop_duplicates(FAMILY))
     level_text = f"{level * 100:g}%"
     rows = []
-    for family in results[FAMILY].drop_duplicates().to_dict("records"):
+    for family in frame_records(results[FAMILY].drop_duplicates()):
         key = (family["org_code"], family["year"], family["comparison"])
         group = group_words(family["comparison"])
         found = candidates.get(key, [])
