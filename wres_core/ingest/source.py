@@ -15,11 +15,11 @@ import datetime as dt
 import io
 import math
 import os
-import threading
 import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -63,7 +63,8 @@ class Factor:
 
 @dataclass
 class Loaded:
-    factors: dict[int, Factor]  # staff-number columns: see ids()
+    #: Staff-number columns may hold a Future of an IdColumn (read in a thread): see ids().
+    factors: dict[int, Factor]
     nrows: int
     rownums: np.ndarray  # int64 file row numbers, 1-based, counting title and header rows
     ragged: np.ndarray  # bool: the row had more non-empty fields than there are headers
@@ -73,8 +74,8 @@ class Loaded:
     def ids(self, column: int) -> IdColumn:
         """A staff-number column as an :class:`IdColumn`."""
         found = self.factors[column]
-        if isinstance(found, _Background):
-            found = found.get()
+        if isinstance(found, Future):
+            found = found.result()
         return found if isinstance(found, IdColumn) else IdColumn.from_factor(found)
 
 
@@ -768,10 +769,6 @@ def _transcode_cp1252(data: bytes | pa.Buffer, notes: list[str]) -> tuple[pa.Buf
     return pa.py_buffer(out), "cp1252"
 
 
-class _Ragged(Exception):
-    pass
-
-
 def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimiter: str,
                   columns: Sequence[int], high: frozenset[int], header_row: int,
                   body_lines: int) -> Loaded | None:
@@ -825,8 +822,10 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
     factors: dict[int, Factor] = {}
     for i in wanted:
         column = table.column(names[i])
-        if i in high:  # staff numbers: read in a thread while the rest goes on
-            factors[i] = _Background(lambda column=column: _id_column(column))
+        if i in high:  # staff numbers: read in a thread (Arrow releases the GIL) meanwhile
+            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-staff-ids")
+            factors[i] = executor.submit(_id_column, column)
+            executor.shutdown(wait=False)  # its thread ends when the column is read
         else:
             factors[i] = _factor_of_chunked(column)
     rownums = np.arange(header_row + 1, header_row + 1 + n, dtype=np.int64)
@@ -899,29 +898,6 @@ def _id_column(column: pa.ChunkedArray) -> IdColumn:
         parts.append(data.view(np.uint64).reshape(len(chunk), width // 8))
     keys = np.concatenate(parts) if parts else np.zeros((0, width // 8), np.uint64)
     return IdColumn(valid, keys, _fold(keys), text)
-
-
-class _Background:
-    """A value computed in a thread (pyarrow releases the GIL) while the reader goes on."""
-
-    def __init__(self, work: Callable[[], object]) -> None:
-        self._result: list[object] = []
-
-        def run() -> None:
-            try:
-                self._result.append(work())
-            except BaseException as exc:  # handed to the reader, never lost
-                self._result.append(exc)
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-
-    def get(self) -> object:
-        self._thread.join()
-        found = self._result[0]
-        if isinstance(found, BaseException):
-            raise found
-        return found
 
 
 def _factor_of_chunked(column: pa.ChunkedArray) -> Factor:
