@@ -165,7 +165,7 @@ def _factor_from(codes: np.ndarray, labels: Sequence[object], cut: bool = True) 
         if length > MAX_LABEL_CHARS:
             long_labels[j] = max(length, long_labels.get(j, 0))
         remap[i] = j
-    return Factor(remap[np.asarray(codes, dtype=np.int64)], out, list(long_labels.items()))
+    return Factor(remap[np.asarray(codes)], out, list(long_labels.items()))  # int64 codes
 
 
 def factor_of_values(values: Sequence[str], cut: bool = True) -> Factor:
@@ -968,10 +968,9 @@ def _factor_of_chunked(column: pa.ChunkedArray) -> Factor:
     if column.num_chunks == 0:
         return Factor(np.zeros(0, np.int64), [])
     dictionary = column.chunk(0).dictionary
-    parts = [np.asarray(chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False),
-                        dtype=np.int64) for chunk in column.chunks]
-    codes = np.concatenate(parts) if parts else np.zeros(0, np.int64)
-    return _factor_from(codes, dictionary.to_pylist())
+    # One int32 array for all chunks: _factor_from's remap gives the int64 codes in one step.
+    indices = pa.concat_arrays([chunk.indices for chunk in column.chunks]).fill_null(-1)
+    return _factor_from(indices.to_numpy(zero_copy_only=False), dictionary.to_pylist())
 
 
 def _python_csv(data: bytes | pa.Buffer, name: str, delimiter: str, notes: list[str],
