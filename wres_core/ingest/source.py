@@ -808,7 +808,8 @@ def _transcode_cp1252(data: bytes | pa.Buffer, notes: list[str]) -> tuple[pa.Buf
 
 #: Bytes Arrow parses at a time. Its threads hold several blocks and their parsed fields at
 #: once: reading six columns of a 241 MB extract took 380 MB with 16 MB blocks, 195 MB with
-#: 4 MB and 175 MB with 1 MB; 4 MB was also the fastest (0.55 s, against 0.7 s for both).
+#: 4 MB and 175 MB with 1 MB (Arrow alone). 4 MB parsed a little faster (0.55 s against
+#: 0.7 s), but whole reads with it peaked at up to 740 MB, too close to 3 times the file.
 _ARROW_BLOCK = 1 << 20
 #: A row longer than a block fails the parse; it is parsed again in blocks this large (then a
 #: cell over the reading limit is refused with its row, as any other).
