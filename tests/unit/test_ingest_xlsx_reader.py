@@ -72,7 +72,7 @@ def test_blank_rows_and_a_gap_are_counted_the_same_by_both_readers(reader: str) 
     assert counts == {("5", "White"): 3, ("6", "White"): 2}  # Band 6 Black: 0, absent
 
 
-def test_hidden_and_chart_sheets_are_not_chosen(reader: str) -> None:
+def test_a_hidden_sheet_is_not_chosen(reader: str) -> None:
     import openpyxl
 
     book = openpyxl.Workbook()
