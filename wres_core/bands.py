@@ -182,12 +182,6 @@ class TierDefinition:
                 f"middle from {middle_starts}, upper from {upper_starts}.")
         return cls(AFC_BANDS[:i], AFC_BANDS[i:j], AFC_BANDS[j:])
 
-    def tier_of(self, band: str) -> str | None:
-        for name in ("lower", "middle", "upper"):
-            if band in getattr(self, name):
-                return name
-        return None
-
     def describe(self) -> str:
         return (f"lower = {band_range_label(self.lower)}, middle = "
                 f"{band_range_label(self.middle)}, upper = {band_range_label(self.upper)}")

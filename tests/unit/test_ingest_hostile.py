@@ -218,8 +218,9 @@ def test_xlsx_over_the_row_limit() -> None:
 
 
 def test_xlsx_stops_reading_rows_past_the_limit() -> None:
-    """The sheet is not read to its end first: reading stops 30 rows (the header search) past
-    the limit."""
+    """Too many rows stop the reading 30 rows (the header search) past the limit, before the
+    rows are turned into text (calamine parses the sheet whole first: its size is bounded by
+    the archive checks and the grid budget, see source.CALAMINE_MAX_GRID_CELLS)."""
     rows = [line.strip().split(",") for line in good_csv().splitlines()] * 3
     with pytest.raises(IngestError, match=r"The file has 11 rows or more below the header; at "
                                           r"most 10 data rows"):

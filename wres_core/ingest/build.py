@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -129,18 +129,125 @@ class _Rows:
         return tuple(out)
 
 
-def _mapped_labels(labels: list[str], mapping: dict[str, str]) -> list[str | None]:
-    return [mapping.get(label.casefold()) for label in labels]
+@dataclass
+class _Context:
+    """What every step of :func:`build` reads, and the notes and matches it adds to."""
+
+    raw: RawTable
+    plan: Plan
+    options: Options
+    loaded: Loaded
+    rows: _Rows
+    notes: list[str]
+    how: dict[str, str]
+    #: header -> {label: rows}: labels no normaliser knew, for the report.
+    unrecognised: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.raw.source
+
+    @property
+    def cols(self) -> dict[str, int]:
+        return self.plan.columns
+
+    @property
+    def headers(self) -> list[str]:
+        return self.raw.headers
+
+    @property
+    def f(self) -> dict[int, Factor]:
+        return self.loaded.factors
+
+    @property
+    def n(self) -> int:
+        return self.loaded.nrows
+
+    def note_unrecognised(self, col: int, label_bad: np.ndarray) -> None:
+        """Count the rows of each label of ``col`` flagged in ``label_bad``, for the report."""
+        factor = self.f[col]
+        if not label_bad.any():
+            return
+        counts = np.bincount(factor.codes[factor.codes >= 0], minlength=len(factor.labels))
+        found = {factor.labels[i]: int(counts[i]) for i in np.flatnonzero(label_bad)}
+        found = dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
+        self.unrecognised.setdefault(self.headers[col], {}).update(found)
+
+
+@dataclass
+class _Organisations:
+    index: np.ndarray  # per row: index into codes (-1 = none)
+    codes: list[str]
+    names: list[str]
+    regions: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    given: bool = True  # False: no organisation anywhere in the file (the default is used)
+
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def add(self, code: str, name: str) -> int:
+        """The index of organisation ``code``, added with ``name`` if new."""
+        found = self._index.get(code)
+        if found is None:
+            found = self._index[code] = len(self.codes)
+            self.codes.append(code)
+            self.names.append(name)
+        return found
+
+
+@dataclass
+class _Years:
+    value: np.ndarray  # per row: the year (0 = unrecognised)
+    distinct: np.ndarray  # sorted years found
+    index: np.ndarray  # per row: index into distinct
+    given: bool = True  # False: no year anywhere in the file
+
+
+@dataclass
+class _StaffGroups:
+    index: np.ndarray  # per row: index into STAFF_GROUPS (-1 = unrecognised)
+    as_written: np.ndarray  # per row: the label's code, which keeps rows apart in the dup check
+    heading_labels: np.ndarray  # per band label: True if it is a section heading
+
+
+@dataclass
+class _Ethnicity:
+    group: np.ndarray | None = None  # per row: index into GROUPS (-1 = unrecognised)
+    as_written: np.ndarray | None = None  # per row: the cleaned label's code, for the dup check
+
+
+@dataclass
+class _Counts:
+    value_columns: list[tuple[int, int, int]]  # column, group index, stage index (-1 = none)
+    by_column: dict[int, np.ndarray]  # column -> per-row count
 
 
 def build(raw: RawTable, plan: Plan, options: Options
           ) -> tuple[pd.DataFrame, DataQualityReport]:
     """The clean table and the report for a planned raw table."""
-    name = raw.source
+    ctx = _load_planned_columns(raw, plan, options)
+    orgs = _read_organisations(ctx)
+    _name_organisations(ctx, orgs)
+    years = _read_years(ctx)
+    staff_groups = _read_staff_groups(ctx)
+    band = _read_bands(ctx, staff_groups.heading_labels)
+    ethnicity = _read_ethnicity(ctx)
+    stage = _read_stages(ctx)
+    counts = _read_counts(ctx)
+    _exclude_duplicates(ctx, orgs, years, staff_groups, band, ethnicity, stage)
+    exclusions = _refuse_if_every_row_excluded(ctx)
+    ok = ctx.rows.ok
+    sg = _apply_medical_rule(ctx, staff_groups.index, band, ok)
+    table = _aggregate_used_rows(ctx, orgs, years, sg, band, ethnicity, stage, counts, ok)
+    table = _check_recruitment_table(ctx, table)
+    table = schema.conform(table, plan.kind)
+    report = _report(ctx, table, exclusions, ok, orgs, years)
+    return table, report
+
+
+def _load_planned_columns(raw: RawTable, plan: Plan, options: Options) -> _Context:
+    """Load the columns the plan reads; refuse a file with no data rows."""
     cols = plan.columns
-    headers = raw.headers
-    notes = list(raw.notes) + list(plan.notes)
-    how = dict(plan.how)
     wanted = set(cols.values()) | {i for i, *_ in plan.ethnic_columns}
     wanted |= {i for i, _ in plan.stage_columns} | set(plan.split_columns)
     wanted |= set(plan.unrecognised_headers)
@@ -148,232 +255,241 @@ def build(raw: RawTable, plan: Plan, options: Options
         wanted.add(plan.total_column)
     high = frozenset({cols["staff_id"]}) if "staff_id" in cols else frozenset()
     loaded = raw.load(sorted(wanted), high)
+    notes = list(raw.notes) + list(plan.notes)
     notes.extend(n for n in loaded.notes if n not in notes)
-    n = loaded.nrows
-    if n == 0:
-        raise IngestError(name, "The file has a header row but no data rows under it.",
+    if loaded.nrows == 0:
+        raise IngestError(raw.source, "The file has a header row but no data rows under it.",
                           "at least one row of data below the header "
                           f"(header found on row {raw.header_row}).",
                           "Check that you exported the data and not just the column names.")
     rows = _Rows(raw, loaded)
-    f = loaded.factors
-    unrecognised: dict[str, dict[str, int]] = {}
-
-    def note_unrecognised(col: int, label_bad: np.ndarray) -> None:
-        factor = f[col]
-        if not label_bad.any():
-            return
-        counts = np.bincount(factor.codes[factor.codes >= 0], minlength=len(factor.labels))
-        found = {factor.labels[i]: int(counts[i]) for i in np.flatnonzero(label_bad)}
-        found = dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
-        unrecognised.setdefault(headers[col], {}).update(found)
-
     rows.exclude(loaded.ragged, "wrong number of fields")
+    return _Context(raw=raw, plan=plan, options=options, loaded=loaded, rows=rows,
+                    notes=notes, how=dict(plan.how))
 
-    # --- organisations --------------------------------------------------------------------
-    org_codes: list[str] = []
-    org_names: list[str] = []
-    org_index: dict[str, int] = {}
 
-    def org_id(code: str, org_name: str) -> int:
-        i = org_index.get(code)
-        if i is None:
-            i = org_index[code] = len(org_codes)
-            org_codes.append(code)
-            org_names.append(org_name)
-        return i
-
-    name_col = None
-    org_given = True   # False: no organisation anywhere in the file (the default is used)
+def _read_organisations(ctx: _Context) -> _Organisations:
+    """Each row's organisation, from a code, a combined or a name column, or the default."""
+    cols, f, headers = ctx.cols, ctx.f, ctx.headers
+    orgs = _Organisations(index=np.zeros(0, dtype=np.int64), codes=[], names=[])
     if "org_code" in cols:
         code_col = cols["org_code"]
         factor = f[code_col]
-        per_label = np.array([org_id(_code_text(lab), _code_text(lab)) for lab in factor.labels]
-                             + [0], dtype=np.int64)[:-1]
-        org = _spread(per_label, factor.codes, -1)
-        _exclude_totals_and_blanks(rows, factor, code_col, org < 0)
-        name_col = cols.get("org_name", cols.get("org"))
-        if name_col is not None:
-            how.setdefault("org_name", f"alias '{headers[name_col]}'")
+        per_label = np.array([orgs.add(_code_text(lab), _code_text(lab))
+                              for lab in factor.labels] + [0], dtype=np.int64)[:-1]
+        orgs.index = _spread(per_label, factor.codes, -1)
+        _exclude_totals_and_blanks(ctx.rows, factor, code_col, orgs.index < 0)
     elif "org" in cols:
         code_col = cols["org"]
         factor = f[code_col]
         split = [split_org(lab) for lab in factor.labels]
-        per_label = np.array([org_id(c, nm) for c, nm in split] + [0], dtype=np.int64)[:-1]
-        org = _spread(per_label, factor.codes, -1)
-        _exclude_totals_and_blanks(rows, factor, code_col, org < 0)
+        per_label = np.array([orgs.add(c, nm) for c, nm in split] + [0], dtype=np.int64)[:-1]
+        orgs.index = _spread(per_label, factor.codes, -1)
+        _exclude_totals_and_blanks(ctx.rows, factor, code_col, orgs.index < 0)
         n_split = sum(1 for (c, nm) in split if c != nm)
         if n_split:
-            how["org"] = how["org"] + " (split into code and name)"
-            notes.append(f"Organisation labels like '{factor.labels[0]}' were split into a code "
-                         "and a name.")
+            ctx.how["org"] = ctx.how["org"] + " (split into code and name)"
+            ctx.notes.append(f"Organisation labels like '{factor.labels[0]}' were split into a "
+                             "code and a name.")
     elif "org_name" in cols:
         code_col = cols["org_name"]
         factor = f[code_col]
-        per_label = np.array([org_id(lab, lab) for lab in factor.labels] + [0],
+        per_label = np.array([orgs.add(lab, lab) for lab in factor.labels] + [0],
                              dtype=np.int64)[:-1]
-        org = _spread(per_label, factor.codes, -1)
-        _exclude_totals_and_blanks(rows, factor, code_col, org < 0)
-        how["org_code"] = f"the name in '{headers[code_col]}' (no code column)"
+        orgs.index = _spread(per_label, factor.codes, -1)
+        _exclude_totals_and_blanks(ctx.rows, factor, code_col, orgs.index < 0)
+        ctx.how["org_code"] = f"the name in '{headers[code_col]}' (no code column)"
     else:
-        code, org_name, source_text = _default_org(raw, options.default_org)
-        org_given = code != schema.DEFAULT_ORG_CODE
-        org_id(code, org_name)
-        org = np.zeros(n, dtype=np.int64)
-        how["org_code"] = f"default '{code}' ({source_text})"
-        notes.append(f"No organisation column: every row counted for '{code}' "
-                     f"({org_name}), {source_text}.")
-    n_orgs = len(org_codes)
+        code, org_name, source_text = _default_org(ctx.raw, ctx.options.default_org)
+        orgs.given = code != schema.DEFAULT_ORG_CODE
+        orgs.add(code, org_name)
+        orgs.index = np.zeros(ctx.n, dtype=np.int64)
+        ctx.how["org_code"] = f"default '{code}' ({source_text})"
+        ctx.notes.append(f"No organisation column: every row counted for '{code}' "
+                         f"({org_name}), {source_text}.")
+    return orgs
+
+
+def _name_organisations(ctx: _Context, orgs: _Organisations) -> None:
+    """Each organisation's name, region and type: the first given in file order."""
+    cols, f = ctx.cols, ctx.f
+    name_col = None
+    if "org_code" in cols:
+        name_col = cols.get("org_name", cols.get("org"))
+        if name_col is not None:
+            ctx.how.setdefault("org_name", f"alias '{ctx.headers[name_col]}'")
+    n_orgs = len(orgs.codes)
     if name_col is not None:
-        names = _first_label_per_group(org, f[name_col], n_orgs)
+        names = _first_label_per_group(orgs.index, f[name_col], n_orgs)
         for i, label in enumerate(names):
             if label is not None:
-                org_names[i] = (split_org(label)[1]
-                                if _canonical_of(cols, name_col) == "org" else label)
-    regions = _attribute(org, f, cols.get("region"), n_orgs, schema.DEFAULT_REGION)
-    org_types = _attribute(org, f, cols.get("org_type"), n_orgs, schema.DEFAULT_ORG_TYPE)
+                orgs.names[i] = (split_org(label)[1]
+                                 if _canonical_of(cols, name_col) == "org" else label)
+    orgs.regions = _attribute(orgs.index, f, cols.get("region"), n_orgs, schema.DEFAULT_REGION)
+    orgs.types = _attribute(orgs.index, f, cols.get("org_type"), n_orgs,
+                            schema.DEFAULT_ORG_TYPE)
     for canonical, default in (("region", schema.DEFAULT_REGION),
                                ("org_type", schema.DEFAULT_ORG_TYPE)):
         if canonical not in cols:
-            how.setdefault(canonical, f"default '{default}'")
+            ctx.how.setdefault(canonical, f"default '{default}'")
 
-    # --- year -----------------------------------------------------------------------------
-    year_given = True
-    if "year" in cols:
-        col = cols["year"]
-        factor = f[col]
-        parsed = np.array([parse_year(lab) or 0 for lab in factor.labels] + [0],
-                          dtype=np.int64)[:-1]
-        year = _spread(parsed, factor.codes, 0)
-        years = np.unique(parsed[parsed > 0])
-        year_idx = _spread(np.searchsorted(years, parsed).clip(0, max(len(years) - 1, 0)),
-                           factor.codes, 0)
-        rows.exclude(factor.codes < 0, "blank required field", col)
-        note_unrecognised(col, parsed == 0)
-        rows.exclude(year == 0, "unrecognised year", col)
-        if len(set(parsed[parsed > 0]) | set()) and any(
-                "/" in lab or "-" in lab for lab in factor.labels[:50]):
-            notes.append("Years: financial years give their end year (2023/24 -> 2024); dates "
+
+def _read_years(ctx: _Context) -> _Years:
+    """Each row's year, from the year column, or one year for the whole file."""
+    if "year" not in ctx.cols:
+        return _default_file_year(ctx)
+    col = ctx.cols["year"]
+    factor = ctx.f[col]
+    parsed = np.array([parse_year(lab) or 0 for lab in factor.labels] + [0],
+                      dtype=np.int64)[:-1]
+    year = _spread(parsed, factor.codes, 0)
+    years = np.unique(parsed[parsed > 0])
+    year_idx = _spread(np.searchsorted(years, parsed).clip(0, max(len(years) - 1, 0)),
+                       factor.codes, 0)
+    ctx.rows.exclude(factor.codes < 0, "blank required field", col)
+    ctx.note_unrecognised(col, parsed == 0)
+    ctx.rows.exclude(year == 0, "unrecognised year", col)
+    if (parsed > 0).any() and any("/" in lab or "-" in lab for lab in factor.labels[:50]):
+        ctx.notes.append("Years: financial years give their end year (2023/24 -> 2024); dates "
                          "give their calendar year.")
-    else:
-        default_year, source_text = _default_year(raw, options.default_year)
-        year_given = default_year != schema.YEAR_NOT_GIVEN
-        year = np.full(n, default_year, dtype=np.int64)
-        years = np.array([default_year], dtype=np.int64)
-        year_idx = np.zeros(n, dtype=np.int64)
-        shown = default_year if year_given else "not given"
-        how["year"] = f"default {shown} ({source_text})"
-        notes.append(f"No year column: every row counted for {shown}, {source_text}."
+    return _Years(value=year, distinct=years, index=year_idx)
+
+
+def _default_file_year(ctx: _Context) -> _Years:
+    """No year column: the year given, or found in a title, a cover sheet or the file name."""
+    default_year, source_text = _default_year(ctx.raw, ctx.options.default_year)
+    year_given = default_year != schema.YEAR_NOT_GIVEN
+    shown = default_year if year_given else "not given"
+    ctx.how["year"] = f"default {shown} ({source_text})"
+    ctx.notes.append(f"No year column: every row counted for {shown}, {source_text}."
                      if year_given else
                      f"No year in the file ({source_text}): the year is shown as 'not "
                      "given'. Say which year it is on the Data page ('belongs to'), or with "
                      "--year on the command line.")
+    return _Years(value=np.full(ctx.n, default_year, dtype=np.int64),
+                  distinct=np.array([default_year], dtype=np.int64),
+                  index=np.zeros(ctx.n, dtype=np.int64), given=year_given)
 
-    # --- staff group ----------------------------------------------------------------------
-    sg_raw = np.zeros(n, dtype=np.int64)
-    heading_labels = np.zeros(0, dtype=bool)
-    if "staff_group" in cols:
-        col = cols["staff_group"]
-        factor = f[col]
-        sg_raw = factor.codes
-        smap = lookup_map(options.staff_group_map)
-        groups = []
-        for label in factor.labels:
-            mapped = smap.get(label.casefold())
-            if mapped is not None:
-                groups.append(staff_group_of(mapped) or (mapped if mapped in _SG_INDEX
-                                                         else None))
-            else:
-                groups.append(staff_group_of(label))
-        per_label = np.array([_SG_INDEX[g] if g else -1 for g in groups] + [0],
-                             dtype=np.int64)[:-1]
-        totals = np.array([is_total_label(lab) or g == schema.DEFAULT_STAFF_GROUP
-                           for lab, g in zip(factor.labels, groups)] + [False])[:-1]
-        specific = np.array([g not in (None, schema.DEFAULT_STAFF_GROUP) for g in groups])
-        if not specific.any():  # "Total" / "All staff" alone: the whole workforce
-            per_label = np.where(totals, _ALL_STAFF, per_label)
-        sg = _spread(per_label, factor.codes, -1)
-        if totals.any() and specific.any():  # "All staff" rows beside staff groups: totals
-            rows.exclude(_spread(totals, factor.codes, False), "total row", col)
-        rows.exclude(factor.codes < 0, "blank required field", col)
-        note_unrecognised(col, (per_label < 0) & ~totals)
-        rows.exclude(sg < 0, "unrecognised staff group", col)
-    else:
+
+def _read_staff_groups(ctx: _Context) -> _StaffGroups:
+    """Each row's staff group, from the staff-group column, heading rows, or All staff."""
+    cols, n = ctx.cols, ctx.n
+    if "staff_group" not in cols:
         sg = np.full(n, _ALL_STAFF, dtype=np.int64)
-        how["staff_group"] = f"default '{schema.DEFAULT_STAFF_GROUP}'"
+        ctx.how["staff_group"] = f"default '{schema.DEFAULT_STAFF_GROUP}'"
+        plan = ctx.plan
         if "band" in cols and (plan.ethnic_columns or plan.stage_columns):
-            sg, heading_labels = _section_headings(rows, f, cols["band"], plan, sg, how, notes)
-            sg_raw = sg.copy()  # sections keep their rows apart in the duplicate check
+            sg, heading_labels = _section_headings(ctx.rows, ctx.f, cols["band"], plan, sg,
+                                                   ctx.how, ctx.notes)
+            # sections keep their rows apart in the duplicate check
+            return _StaffGroups(sg, sg.copy(), heading_labels)
+        return _StaffGroups(sg, np.zeros(n, dtype=np.int64), np.zeros(0, dtype=bool))
+    col = cols["staff_group"]
+    factor = ctx.f[col]
+    smap = lookup_map(ctx.options.staff_group_map)
+    groups = []
+    for label in factor.labels:
+        mapped = smap.get(label.casefold())
+        if mapped is not None:
+            groups.append(staff_group_of(mapped) or (mapped if mapped in _SG_INDEX
+                                                     else None))
+        else:
+            groups.append(staff_group_of(label))
+    per_label = np.array([_SG_INDEX[g] if g else -1 for g in groups] + [0],
+                         dtype=np.int64)[:-1]
+    totals = np.array([is_total_label(lab) or g == schema.DEFAULT_STAFF_GROUP
+                       for lab, g in zip(factor.labels, groups)] + [False])[:-1]
+    specific = np.array([g not in (None, schema.DEFAULT_STAFF_GROUP) for g in groups])
+    if not specific.any():  # "Total" / "All staff" alone: the whole workforce
+        per_label = np.where(totals, _ALL_STAFF, per_label)
+    sg = _spread(per_label, factor.codes, -1)
+    if totals.any() and specific.any():  # "All staff" rows beside staff groups: totals
+        ctx.rows.exclude(_spread(totals, factor.codes, False), "total row", col)
+    ctx.rows.exclude(factor.codes < 0, "blank required field", col)
+    ctx.note_unrecognised(col, (per_label < 0) & ~totals)
+    ctx.rows.exclude(sg < 0, "unrecognised staff group", col)
+    return _StaffGroups(sg, factor.codes, np.zeros(0, dtype=bool))
 
-    # --- band -----------------------------------------------------------------------------
-    if "band" in cols:
-        col = cols["band"]
-        factor = f[col]
-        bmap = lookup_map(options.band_map)
-        for key, value in bmap.items():
-            if normalise_band(value) is None:
-                raise IngestError(name, f"band_map maps '{key}' to '{value}', which is not a "
-                                  "band.", "AfC bands 1-9, 8a-8d, VSM, or a medical grade "
-                                  f"({', '.join(MEDICAL_GRADES)}).",
-                                  "Correct the band mapping and read the file again.")
-        mapped = [bmap.get(lab.casefold()) for lab in factor.labels]
-        texts = pd.Series([m if m is not None else lab for m, lab in zip(mapped, factor.labels)],
-                          dtype=object)
-        canon, _ = normalise_bands(texts)
-        per_label = np.asarray(canon.cat.codes, dtype=np.int64)
-        band = _spread(per_label, factor.codes, -1)
-        total_labels = np.array([is_total_label(lab) for lab in factor.labels] + [False])[:-1]
-        is_all = (per_label == _ALL_BAND) | total_labels
-        if plan.kind == "workforce" or (~is_all & (per_label >= 0)).any():
-            rows.exclude(_spread(is_all, factor.codes, False), "total row", col)
-        rows.exclude(factor.codes < 0, "blank required field", col)
-        headings = heading_labels if len(heading_labels) else np.zeros(len(per_label), bool)
-        note_unrecognised(col, (per_label < 0) & ~total_labels & ~headings)
-        rows.exclude(band < 0, "unrecognised band", col)
-    else:
-        band = np.full(n, _ALL_BAND, dtype=np.int64)
-        how["band"] = f"default '{schema.ALL_BANDS}' (counts for all bands)"
-        notes.append("No band column: the recruitment counts are for all bands together "
-                     f"(band '{schema.ALL_BANDS}').")
 
-    # --- ethnicity (one column) -----------------------------------------------------------
-    emap = lookup_map(options.ethnicity_map)
-    group = eth_raw = None
-    if "ethnicity" in cols:
-        col = cols["ethnicity"]
-        factor = f[col]
-        per_label = _ethnic_groups(factor.labels, emap, name)
-        group = _spread(per_label, factor.codes, _UNKNOWN_GROUP)
-        notes += _disagreement_notes(factor, emap)
-        total_labels = np.array([is_total_label(lab) for lab in factor.labels] + [False])[:-1]
-        rows.exclude(_spread(total_labels, factor.codes, False), "total row", col)
-        note_unrecognised(col, (per_label < 0) & ~total_labels)
-        rows.exclude(group < 0, "unrecognised ethnicity", col)
-        cleaned: dict[str, int] = {}
-        per_clean = np.array([cleaned.setdefault(clean_label(lab), len(cleaned))
-                              for lab in factor.labels] + [0], dtype=np.int64)[:-1]
-        eth_raw = _spread(per_clean, factor.codes, -1)
-        blank = int((factor.codes < 0).sum())
-        if blank:
-            notes.append(f"{blank:,} row{'s' if blank != 1 else ''} with a blank ethnicity "
+def _read_bands(ctx: _Context, heading_labels: np.ndarray) -> np.ndarray:
+    """Each row's band index into BANDS (-1 = unrecognised), or All bands without a column."""
+    if "band" not in ctx.cols:
+        ctx.how["band"] = f"default '{schema.ALL_BANDS}' (counts for all bands)"
+        ctx.notes.append("No band column: the recruitment counts are for all bands together "
+                         f"(band '{schema.ALL_BANDS}').")
+        return np.full(ctx.n, _ALL_BAND, dtype=np.int64)
+    col = ctx.cols["band"]
+    factor = ctx.f[col]
+    bmap = lookup_map(ctx.options.band_map)
+    for key, value in bmap.items():
+        if normalise_band(value) is None:
+            raise IngestError(ctx.name, f"band_map maps '{key}' to '{value}', which is not a "
+                              "band.", "AfC bands 1-9, 8a-8d, VSM, or a medical grade "
+                              f"({', '.join(MEDICAL_GRADES)}).",
+                              "Correct the band mapping and read the file again.")
+    mapped = [bmap.get(lab.casefold()) for lab in factor.labels]
+    texts = pd.Series([m if m is not None else lab for m, lab in zip(mapped, factor.labels)],
+                      dtype=object)
+    canon, _ = normalise_bands(texts)
+    per_label = np.asarray(canon.cat.codes, dtype=np.int64)
+    band = _spread(per_label, factor.codes, -1)
+    total_labels = np.array([is_total_label(lab) for lab in factor.labels] + [False])[:-1]
+    is_all = (per_label == _ALL_BAND) | total_labels
+    if ctx.plan.kind == "workforce" or (~is_all & (per_label >= 0)).any():
+        ctx.rows.exclude(_spread(is_all, factor.codes, False), "total row", col)
+    ctx.rows.exclude(factor.codes < 0, "blank required field", col)
+    headings = heading_labels if len(heading_labels) else np.zeros(len(per_label), bool)
+    ctx.note_unrecognised(col, (per_label < 0) & ~total_labels & ~headings)
+    ctx.rows.exclude(band < 0, "unrecognised band", col)
+    return band
+
+
+def _read_ethnicity(ctx: _Context) -> _Ethnicity:
+    """Each row's ethnic group from the one ethnicity column (a wide file has none)."""
+    if "ethnicity" not in ctx.cols:
+        return _Ethnicity()
+    emap = lookup_map(ctx.options.ethnicity_map)
+    col = ctx.cols["ethnicity"]
+    factor = ctx.f[col]
+    per_label = _ethnic_groups(factor.labels, emap, ctx.name)
+    group = _spread(per_label, factor.codes, _UNKNOWN_GROUP)
+    ctx.notes.extend(_disagreement_notes(factor, emap))
+    total_labels = np.array([is_total_label(lab) for lab in factor.labels] + [False])[:-1]
+    ctx.rows.exclude(_spread(total_labels, factor.codes, False), "total row", col)
+    ctx.note_unrecognised(col, (per_label < 0) & ~total_labels)
+    ctx.rows.exclude(group < 0, "unrecognised ethnicity", col)
+    cleaned: dict[str, int] = {}
+    per_clean = np.array([cleaned.setdefault(clean_label(lab), len(cleaned))
+                          for lab in factor.labels] + [0], dtype=np.int64)[:-1]
+    as_written = _spread(per_clean, factor.codes, -1)
+    blank = int((factor.codes < 0).sum())
+    if blank:
+        ctx.notes.append(f"{blank:,} row{'s' if blank != 1 else ''} with a blank ethnicity "
                          "counted as Unknown.")
+    return _Ethnicity(group, as_written)
 
-    # --- stage (one column) ---------------------------------------------------------------
-    stage = None
-    if "stage" in cols:
-        col = cols["stage"]
-        factor = f[col]
-        stages = [stage_of(lab) for lab in factor.labels]
-        per_label = np.array([STAGES.index(s) if s else -1 for s in stages] + [0],
-                             dtype=np.int64)[:-1]
-        totals = np.array([is_total_label(lab) for lab in factor.labels] + [False])[:-1]
-        stage = _spread(per_label, factor.codes, -1)
-        rows.exclude(_spread(totals, factor.codes, False), "total row", col)
-        rows.exclude(factor.codes < 0, "blank required field", col)
-        note_unrecognised(col, (per_label < 0) & ~totals)
-        rows.exclude(stage < 0, "unrecognised stage", col)
 
-    # --- counts ---------------------------------------------------------------------------
+def _read_stages(ctx: _Context) -> np.ndarray | None:
+    """Each row's stage index into STAGES from the one stage column, if there is one."""
+    if "stage" not in ctx.cols:
+        return None
+    col = ctx.cols["stage"]
+    factor = ctx.f[col]
+    stages = [stage_of(lab) for lab in factor.labels]
+    per_label = np.array([STAGES.index(s) if s else -1 for s in stages] + [0],
+                         dtype=np.int64)[:-1]
+    totals = np.array([is_total_label(lab) for lab in factor.labels] + [False])[:-1]
+    stage = _spread(per_label, factor.codes, -1)
+    ctx.rows.exclude(_spread(totals, factor.codes, False), "total row", col)
+    ctx.rows.exclude(factor.codes < 0, "blank required field", col)
+    ctx.note_unrecognised(col, (per_label < 0) & ~totals)
+    ctx.rows.exclude(stage < 0, "unrecognised stage", col)
+    return stage
+
+
+def _read_counts(ctx: _Context) -> _Counts:
+    """Each row's counts: the count column, or one column per ethnic group or per stage."""
+    plan, cols, f = ctx.plan, ctx.cols, ctx.f
     value_columns: list[tuple[int, int, int]] = []  # column, group index, stage index
     if plan.layout == "wide" or plan.form == "ethnicity-wide":
         value_columns = [(i, _GROUP_INDEX[g], -1) for i, _, g in plan.ethnic_columns]
@@ -384,86 +500,117 @@ def build(raw: RawTable, plan: Plan, options: Options
     if plan.layout in ("aggregate",) or plan.form == "long":
         col = cols["headcount"]
         value, kind_of = _parse_counts(f[col])
-        rows.exclude(f[col].codes < 0, "blank required field", col)
+        ctx.rows.exclude(f[col].codes < 0, "blank required field", col)
         for reason in COUNT_PROBLEMS:
-            rows.exclude(_spread(kind_of == reason, f[col].codes, False), reason, col)
+            ctx.rows.exclude(_spread(kind_of == reason, f[col].codes, False), reason, col)
         counts[col] = _spread(value, f[col].codes, 0)
     for col, _, _ in value_columns:
         value, kind_of = _parse_counts(f[col])
         for reason in COUNT_PROBLEMS:
-            rows.exclude(_spread(kind_of == reason, f[col].codes, False), reason, col)
+            ctx.rows.exclude(_spread(kind_of == reason, f[col].codes, False), reason, col)
         counts[col] = _spread(value, f[col].codes, 0)
-        blank_cells += int(((f[col].codes < 0) & rows.ok).sum())
+        blank_cells += int(((f[col].codes < 0) & ctx.rows.ok).sum())
     if blank_cells:
-        notes.append(f"{blank_cells:,} blank count cell{'s' if blank_cells != 1 else ''} read "
-                     "as 0.")
+        ctx.notes.append(f"{blank_cells:,} blank count cell{'s' if blank_cells != 1 else ''} "
+                         "read as 0.")
     for col in plan.unrecognised_headers:
         filled = int((f[col].codes >= 0).sum())
-        unrecognised.setdefault("column headers", {})[headers[col]] = filled
+        ctx.unrecognised.setdefault("column headers", {})[ctx.headers[col]] = filled
+    return _Counts(value_columns, counts)
 
-    # --- duplicates -----------------------------------------------------------------------
-    if plan.layout == "staff" and "staff_id" in cols:
-        col = cols["staff_id"]
-        ids = loaded.ids(col)
-        where = np.flatnonzero(rows.ok & ids.valid)
-        oy = (org.clip(0) * max(len(years), 1) + year_idx)[where].astype(np.uint64)
-        first_pass = ids.hash[where] ^ ((oy + np.uint64(1)) * np.uint64(0xC2B2AE3D27D4EB4F))
-        maybe = pd.Series(first_pass.view(np.int64)).duplicated(keep=False).to_numpy()
-        if maybe.any():  # check the candidates exactly: a hash can collide
-            rows_maybe = where[maybe]
-            exact = pd.DataFrame(ids.keys[rows_maybe])
-            exact["oy"] = oy[maybe]
-            dup = rows_maybe[exact.duplicated(keep="first").to_numpy()]
-            mask = np.zeros(n, dtype=bool)
-            mask[dup] = True
-            rows.exclude(mask, "duplicate staff number", col, ids.text(dup[:50]))
-        how["staff_id"] = how.get("staff_id", "") + " (repeats within an organisation and " \
-                                                    "year are duplicates)"
-    elif plan.layout != "staff":
-        _exclude_duplicate_keys(rows, plan, f, org, year, sg_raw, band, eth_raw, stage,
-                                org_codes, notes)
 
-    # --- every row excluded? ------------------------------------------------------------
-    exclusions = rows.exclusions()
-    ok = rows.ok
-    if not ok.any():
+def _exclude_duplicates(ctx: _Context, orgs: _Organisations, years: _Years,
+                        staff_groups: _StaffGroups, band: np.ndarray, ethnicity: _Ethnicity,
+                        stage: np.ndarray | None) -> None:
+    """Leave out repeated people (staff-level files) or repeated keys (count files)."""
+    if ctx.plan.layout == "staff" and "staff_id" in ctx.cols:
+        _exclude_duplicate_staff_numbers(ctx, orgs, years)
+    elif ctx.plan.layout != "staff":
+        _exclude_duplicate_keys(ctx.rows, ctx.plan, ctx.f, orgs.index, years.value,
+                                staff_groups.as_written, band, ethnicity.as_written, stage,
+                                orgs.codes, ctx.notes)
+
+
+def _exclude_duplicate_staff_numbers(ctx: _Context, orgs: _Organisations, years: _Years
+                                     ) -> None:
+    """A staff number seen again in the same organisation and year is the same person."""
+    col = ctx.cols["staff_id"]
+    ids = ctx.loaded.ids(col)
+    rows = ctx.rows
+    where = np.flatnonzero(rows.ok & ids.valid)
+    oy = (orgs.index.clip(0) * max(len(years.distinct), 1) + years.index)[where]
+    oy = oy.astype(np.uint64)
+    first_pass = ids.hash[where] ^ ((oy + np.uint64(1)) * np.uint64(0xC2B2AE3D27D4EB4F))
+    maybe = pd.Series(first_pass.view(np.int64)).duplicated(keep=False).to_numpy()
+    if maybe.any():  # check the candidates exactly: a hash can collide
+        rows_maybe = where[maybe]
+        exact = pd.DataFrame(ids.keys[rows_maybe])
+        exact["oy"] = oy[maybe]
+        dup = rows_maybe[exact.duplicated(keep="first").to_numpy()]
+        mask = np.zeros(ctx.n, dtype=bool)
+        mask[dup] = True
+        rows.exclude(mask, "duplicate staff number", col, ids.text(dup[:50]))
+    ctx.how["staff_id"] = ctx.how.get("staff_id", "") + " (repeats within an organisation " \
+                                                        "and year are duplicates)"
+    # Nothing reads the staff numbers after this (their exclusions carry their examples):
+    # free them (about 60 MB for 1.5 million) before the rows are aggregated.
+    del ctx.loaded.factors[col]
+
+
+def _refuse_if_every_row_excluded(ctx: _Context) -> tuple[Exclusion, ...]:
+    """The exclusions; an error naming the main reasons when no row is left."""
+    exclusions = ctx.rows.exclusions()
+    if not ctx.rows.ok.any():
         reasons = "; ".join(
             f"{e.count:,} {e.reason}" + (f" in '{e.column}'" if e.column else "")
             + f" (rows {', '.join(str(r) for r in e.rows[:5])}"
             + (f"; e.g. {', '.join(repr(x) for x in e.examples[:3])}" if e.examples else "")
             + ")" for e in exclusions[:4])
-        raise IngestError(name, f"Every one of the {n:,} data rows was excluded ({reasons}).",
+        raise IngestError(ctx.name, f"Every one of the {ctx.n:,} data rows was excluded "
+                          f"({reasons}).",
                           "rows with a recognised band and ethnicity and a whole-number count.",
                           "Look at the first rows listed, fix the labels or map them by hand "
                           "(band_map, ethnicity_map), and read the file again.")
+    return exclusions
 
-    # --- the medical rule -----------------------------------------------------------------
+
+def _apply_medical_rule(ctx: _Context, sg: np.ndarray, band: np.ndarray, ok: np.ndarray
+                        ) -> np.ndarray:
+    """Medical grades are Medical; AfC bands marked Medical are Clinical (with notes)."""
+    rownums = ctx.rows.rownums
     medical = _MEDICAL[band.clip(0)] & ok & (band >= 0)
     changed = medical & (sg != _SG_INDEX["Medical"])
-    if changed.any() and "staff_group" in cols:
-        notes.append(f"{int(changed.sum()):,} rows in medical grades had another staff "
-                     "group; they are counted as Medical (rows "
-                     + ", ".join(str(r) for r in _first_rows(rows.rownums, changed)) + ").")
+    if changed.any() and "staff_group" in ctx.cols:
+        ctx.notes.append(f"{int(changed.sum()):,} rows in medical grades had another staff "
+                         "group; they are counted as Medical (rows "
+                         + ", ".join(str(r) for r in _first_rows(rownums, changed)) + ").")
     sg = np.where(medical, _SG_INDEX["Medical"], sg)
     afc_medical = ok & _AFC[band.clip(0)] & (band >= 0) & (sg == _SG_INDEX["Medical"])
     if afc_medical.any():
-        notes.append(f"{int(afc_medical.sum()):,} rows on AfC bands had staff group Medical; "
-                     "the band is kept and they are counted as Clinical (rows "
-                     + ", ".join(str(r) for r in _first_rows(rows.rownums, afc_medical))
-                     + ").")
+        ctx.notes.append(f"{int(afc_medical.sum()):,} rows on AfC bands had staff group "
+                         "Medical; the band is kept and they are counted as Clinical (rows "
+                         + ", ".join(str(r) for r in _first_rows(rownums, afc_medical))
+                         + ").")
         sg = np.where(afc_medical, _SG_INDEX["Clinical"], sg)
+    return sg
 
-    # --- long form and aggregation --------------------------------------------------------
+
+def _aggregate_used_rows(ctx: _Context, orgs: _Organisations, years: _Years, sg: np.ndarray,
+                         band: np.ndarray, ethnicity: _Ethnicity, stage: np.ndarray | None,
+                         counts: _Counts, ok: np.ndarray) -> pd.DataFrame:
+    """The used rows in long form (one part per count column), summed per key."""
+    plan = ctx.plan
+    group = ethnicity.group
     where = np.flatnonzero(ok)
     parts = []
     if plan.layout == "staff":
         parts.append((where, group[where], None, np.ones(len(where), dtype=np.int64)))
     elif plan.layout == "aggregate" or plan.form == "long":
-        c = counts[cols["headcount"]]
+        c = counts.by_column[ctx.cols["headcount"]]
         parts.append((where, group[where], stage[where] if stage is not None else None,
                       c[where]))
     else:
-        for col, g, s in value_columns:
+        for col, g, s in counts.value_columns:
             groups_here = np.full(len(where), g, dtype=np.int64) if g >= 0 else group[where]
             if s >= 0:
                 stages_here = np.full(len(where), s, dtype=np.int64)
@@ -471,35 +618,43 @@ def build(raw: RawTable, plan: Plan, options: Options
                 stages_here = stage[where]
             else:
                 stages_here = None
-            parts.append((where, groups_here, stages_here, counts[col][where]))
+            parts.append((where, groups_here, stages_here, counts.by_column[col][where]))
     if plan.total_column is not None:
-        _check_totals(f[plan.total_column], where, counts, value_columns, rows.rownums, notes,
-                      headers[plan.total_column])
+        _check_totals(ctx.f[plan.total_column], where, counts.by_column, counts.value_columns,
+                      ctx.rows.rownums, ctx.notes, ctx.headers[plan.total_column])
     is_recruitment = plan.kind == "recruitment"
     idx = np.concatenate([p[0] for p in parts])
     g_all = np.concatenate([p[1] for p in parts]).astype(np.int64)
     s_all = (np.concatenate([p[2] for p in parts]).astype(np.int64) if is_recruitment
              else np.zeros(len(idx), dtype=np.int64))  # workforce parts carry no stage
     c_all = np.concatenate([p[3] for p in parts]).astype(np.int64)
-    table = _aggregate(org[idx], year_idx[idx], sg[idx], band[idx], g_all, s_all, c_all,
-                       all_ones=plan.layout == "staff", is_recruitment=is_recruitment,
-                       org_codes=org_codes, org_names=org_names, regions=regions,
-                       org_types=org_types, years=years)
-    kind = plan.kind
-    if is_recruitment:
-        present = set(table["stage"].astype(str))
-        if not present & {"shortlisted", "appointed"}:
-            raise IngestError(name, "The recruitment counts have neither shortlisted nor "
-                              "appointed rows" + (f" (stages found: {', '.join(sorted(present))})"
-                                                  if present else "") + ".",
-                              "counts of people shortlisted and appointed (applied is "
-                              "optional).", "Add the shortlisted and appointed counts, or "
-                              "check the stage labels.")
-        notes.extend(_nesting_notes(table))
-    table = schema.conform(table, kind)
+    return _aggregate(orgs.index[idx], years.index[idx], sg[idx], band[idx], g_all, s_all,
+                      c_all, all_ones=plan.layout == "staff", is_recruitment=is_recruitment,
+                      org_codes=orgs.codes, org_names=orgs.names, regions=orgs.regions,
+                      org_types=orgs.types, years=years.distinct)
 
-    # --- report ---------------------------------------------------------------------------
-    mapping: dict[str, str] = {k: headers[v] for k, v in cols.items()}
+
+def _check_recruitment_table(ctx: _Context, table: pd.DataFrame) -> pd.DataFrame:
+    """Recruitment needs shortlisted or appointed counts; note stages that do not nest."""
+    if ctx.plan.kind != "recruitment":
+        return table
+    present = set(table["stage"].astype(str))
+    if not present & {"shortlisted", "appointed"}:
+        raise IngestError(ctx.name, "The recruitment counts have neither shortlisted nor "
+                          "appointed rows" + (f" (stages found: {', '.join(sorted(present))})"
+                                              if present else "") + ".",
+                          "counts of people shortlisted and appointed (applied is "
+                          "optional).", "Add the shortlisted and appointed counts, or "
+                          "check the stage labels.")
+    ctx.notes.extend(_nesting_notes(table))
+    return table
+
+
+def _report(ctx: _Context, table: pd.DataFrame, exclusions: tuple[Exclusion, ...],
+            ok: np.ndarray, orgs: _Organisations, years: _Years) -> DataQualityReport:
+    """How the file was read: columns matched, rows used and left out, notes."""
+    plan, headers, how = ctx.plan, ctx.headers, ctx.how
+    mapping: dict[str, str] = {k: headers[v] for k, v in ctx.cols.items()}
     if plan.ethnic_columns:
         mapping["ethnicity"] = ", ".join(headers[i] for i, *_ in plan.ethnic_columns)
         how["ethnicity"] = "headers read as ethnic groups: " + ", ".join(
@@ -507,17 +662,17 @@ def build(raw: RawTable, plan: Plan, options: Options
     for i, s in plan.stage_columns:
         mapping[s] = headers[i]
     used = int(ok.sum())
-    report = DataQualityReport(
-        source=name, kind=kind, layout=plan.layout, rows_read=n, rows_used=used,
-        rows_excluded=n - used, exclusions=exclusions,
+    is_recruitment = plan.kind == "recruitment"
+    return DataQualityReport(
+        source=ctx.name, kind=plan.kind, layout=plan.layout, rows_read=ctx.n, rows_used=used,
+        rows_excluded=ctx.n - used, exclusions=exclusions,
         unknown_by_band=_unknown_table(table, is_recruitment),
         organisations=tuple(sorted(table["org_code"].astype(str).unique())),
         years=tuple(int(y) for y in sorted(table["year"].unique())),
-        column_mapping=mapping, unrecognised=unrecognised,
-        notes=tuple(dict.fromkeys(notes)), column_matches=how, form=plan.form,
-        org_given=org_given, year_given=year_given,
+        column_mapping=mapping, unrecognised=ctx.unrecognised,
+        notes=tuple(dict.fromkeys(ctx.notes)), column_matches=how, form=plan.form,
+        org_given=orgs.given, year_given=years.given,
         ignored_columns=tuple((headers[i], why) for i, why in plan.ignored_columns))
-    return table, report
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -15,11 +15,12 @@ import datetime as dt
 import io
 import math
 import os
-import threading
+import struct
 import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -63,7 +64,8 @@ class Factor:
 
 @dataclass
 class Loaded:
-    factors: dict[int, Factor]  # staff-number columns: see ids()
+    #: Staff-number columns may hold a Future of an IdColumn (read in a thread): see ids().
+    factors: dict[int, Factor]
     nrows: int
     rownums: np.ndarray  # int64 file row numbers, 1-based, counting title and header rows
     ragged: np.ndarray  # bool: the row had more non-empty fields than there are headers
@@ -73,8 +75,8 @@ class Loaded:
     def ids(self, column: int) -> IdColumn:
         """A staff-number column as an :class:`IdColumn`."""
         found = self.factors[column]
-        if isinstance(found, _Background):
-            found = found.get()
+        if isinstance(found, Future):
+            found = found.result()
         return found if isinstance(found, IdColumn) else IdColumn.from_factor(found)
 
 
@@ -163,7 +165,7 @@ def _factor_from(codes: np.ndarray, labels: Sequence[object], cut: bool = True) 
         if length > MAX_LABEL_CHARS:
             long_labels[j] = max(length, long_labels.get(j, 0))
         remap[i] = j
-    return Factor(remap[np.asarray(codes, dtype=np.int64)], out, list(long_labels.items()))
+    return Factor(remap[np.asarray(codes)], out, list(long_labels.items()))  # int64 codes
 
 
 def factor_of_values(values: Sequence[str], cut: bool = True) -> Factor:
@@ -438,6 +440,9 @@ def open_table(source: Source, name: str, sheet: str | None,
                limits: ReadLimits = LIMITS) -> RawTable:
     """Read any supported file into a :class:`RawTable`, or raise :class:`IngestError`."""
     data = read_bytes(source, name, limits)
+    # A file on disk is read again from disk where the whole of it is needed (the line count,
+    # Arrow's parse): reading a memory map would make all of it resident at once.
+    path = Path(source) if isinstance(source, str | os.PathLike) else None
     head = _head(data, 8192)
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise IngestError(name, "The file is empty.",
@@ -445,6 +450,7 @@ def open_table(source: Source, name: str, sheet: str | None,
                           "Check that you picked the right file and that it was saved with "
                           "its data.")
     if head.startswith(b"\x1f\x8b"):
+        path = None
         data = gunzip_bounded(data, name, limits)
         head = _head(data, 8192)
         if head.startswith((b"PK\x03\x04", b"\x1f\x8b")):
@@ -472,7 +478,7 @@ def open_table(source: Source, name: str, sheet: str | None,
                         (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image")):
         if what and head.startswith(magic):
             raise _not_a_table(name, what)
-    return _open_csv(data, name, limits)
+    return _open_csv(data, name, limits, _OnDisk(path, 0) if path is not None else None)
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -531,15 +537,34 @@ def _scan(data: bytes | pa.Buffer) -> _Scan:
     """Count the lines and find the first NUL byte, a block at a time, without copying the
     file (numpy compares a block in place: about 0.03 s for a 241 MB extract)."""
     array = np.frombuffer(data, dtype=np.uint8)
-    newlines, first_nul = 0, -1
-    for start in range(0, len(array), _SCAN_STEP):
-        block = array[start:start + _SCAN_STEP]
+    return _scan_blocks(array[start:start + _SCAN_STEP]
+                        for start in range(0, len(array), _SCAN_STEP))
+
+
+def _scan_file(on_disk: _OnDisk) -> _Scan:
+    """:func:`_scan` of the file on disk, read a block at a time into one buffer."""
+    buffer = bytearray(_SCAN_STEP)
+
+    def blocks():
+        with open(on_disk.path, "rb") as file:
+            file.seek(on_disk.offset)
+            while got := file.readinto(buffer):
+                yield np.frombuffer(buffer, dtype=np.uint8, count=got)
+
+    return _scan_blocks(blocks())
+
+
+def _scan_blocks(blocks) -> _Scan:
+    newlines, first_nul, seen, last = 0, -1, 0, 10
+    for block in blocks:
         newlines += int(np.count_nonzero(block == 10))
         if first_nul < 0:
             zeros = block == 0
             if zeros.any():
-                first_nul = start + int(np.argmax(zeros))
-    ends_open = len(array) > 0 and array[-1] != 10
+                first_nul = seen + int(np.argmax(zeros))
+        seen += len(block)
+        last = int(block[-1])
+    ends_open = seen > 0 and last != 10
     return _Scan(newlines + int(ends_open), first_nul)
 
 
@@ -618,7 +643,16 @@ def choose_delimiter(lines: Sequence[str]) -> str:
     return best
 
 
-def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS) -> RawTable:
+@dataclass(frozen=True)
+class _OnDisk:
+    """Where ``data`` is on disk: its file, and the bytes of the file before it (a BOM)."""
+
+    path: Path
+    offset: int
+
+
+def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
+              on_disk: _OnDisk | None = None) -> RawTable:
     notes: list[str] = []
     head = _head(data)
     # Encoding: UTF-16 (Excel's "Unicode text") and UTF-8 BOMs, then UTF-8, else Windows-1252.
@@ -628,11 +662,13 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS) -
         except UnicodeDecodeError as exc:
             raise _not_a_table(name, "a damaged UTF-16 text file") from exc
         data = text.encode("utf-8")
+        on_disk = None
         head = _head(data)
         notes.append("Encoding: UTF-16 (Excel 'Unicode text'), read as text.")
         encoding = "utf-16"
     elif head.startswith(b"\xef\xbb\xbf"):
         data = data.slice(3) if isinstance(data, pa.Buffer) else data[3:]
+        on_disk = replace(on_disk, offset=3) if on_disk is not None else None
         head = _head(data)
         encoding = "utf-8-sig"
     elif codec := _utf16_without_bom(head):
@@ -641,6 +677,7 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS) -
         except UnicodeDecodeError as exc:
             raise _not_a_table(name, "a damaged UTF-16 text file") from exc
         data = text.encode("utf-8")
+        on_disk = None
         head = _head(data)
         order = "little" if codec.endswith("le") else "big"
         notes.append(f"Encoding: UTF-16 {order}-endian without a byte-order mark, read as "
@@ -653,6 +690,7 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS) -
         raise _not_a_table(name, "a binary file (an image, archive or program file)")
     if head_encoding == "cp1252" and encoding == "":
         data, encoding = _transcode_cp1252(data, notes)
+        on_disk = None
         head = _head(data)
         head_text, _ = _decode_head(head)
     elif encoding == "":
@@ -692,7 +730,7 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS) -
                           "a header row naming the columns, then one row per count.",
                           "Check that you picked the right file.")
     header_cells = [c.strip() for c in records[header_index]]
-    scan = _scan(data)
+    scan = _scan_file(on_disk) if on_disk is not None else _scan(data)
     if scan.first_nul >= 0:
         raise _nul_error(name, data, scan.first_nul, delimiter, make_headers(header_cells),
                          header_index + 1)
@@ -736,7 +774,7 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS) -
     def load(columns: Sequence[int], high: frozenset[int]) -> Loaded:
         try:
             loaded = _pyarrow_load(data, start, header, delimiter, columns, high, header_row,
-                                   body_lines)
+                                   body_lines, on_disk)
             slow_notes: list[str] = []
         except _NotUtf8:
             loaded = None
@@ -768,13 +806,19 @@ def _transcode_cp1252(data: bytes | pa.Buffer, notes: list[str]) -> tuple[pa.Buf
     return pa.py_buffer(out), "cp1252"
 
 
-class _Ragged(Exception):
-    pass
+#: Bytes Arrow parses at a time. Its threads hold several blocks and their parsed fields at
+#: once: reading six columns of a 241 MB extract took 380 MB with 16 MB blocks, 195 MB with
+#: 4 MB and 175 MB with 1 MB (Arrow alone). 4 MB parsed a little faster (0.55 s against
+#: 0.7 s), but whole reads with it peaked at up to 740 MB, too close to 3 times the file.
+_ARROW_BLOCK = 1 << 20
+#: A row longer than a block fails the parse; it is parsed again in blocks this large (then a
+#: cell over the reading limit is refused with its row, as any other).
+_ARROW_LONG_ROW_BLOCK = 1 << 24
 
 
 def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimiter: str,
                   columns: Sequence[int], high: frozenset[int], header_row: int,
-                  body_lines: int) -> Loaded | None:
+                  body_lines: int, on_disk: _OnDisk | None = None) -> Loaded | None:
     """The columns read by Arrow, or ``None`` when the Python reader must read the file.
 
     Arrow is told that no value holds a line break (which is what makes it fast), so it must
@@ -789,19 +833,35 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
         return Loaded({i: Factor(np.zeros(0, np.int64), []) for i in wanted}, 0,
                       np.zeros(0, np.int64), np.zeros(0, bool))
     dictionary = pa.dictionary(pa.int32(), pa.string())
+
+    def read(block_size: int) -> pa.Table:
+        if on_disk is not None:  # from disk: reading the memory map would keep it resident
+            stream = pa.OSFile(str(on_disk.path))
+            stream.seek(on_disk.offset + min(start, buffer.size))
+        else:
+            stream = pa.BufferReader(body)
+        with stream:
+            return pcsv.read_csv(
+                stream,
+                read_options=pcsv.ReadOptions(column_names=names, block_size=block_size),
+                parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char='"',
+                                                double_quote=True, newlines_in_values=False,
+                                                ignore_empty_lines=False),
+                convert_options=pcsv.ConvertOptions(
+                    column_types={names[i]: (pa.string() if i in high else dictionary)
+                                  for i in wanted},
+                    include_columns=[names[i] for i in wanted] or names[:1],
+                    null_values=[""], strings_can_be_null=True,
+                    quoted_strings_can_be_null=True),
+            )
+
     try:
-        table = pcsv.read_csv(
-            pa.BufferReader(body),
-            read_options=pcsv.ReadOptions(column_names=names, block_size=1 << 24),
-            parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char='"',
-                                            double_quote=True, newlines_in_values=False,
-                                            ignore_empty_lines=False),
-            convert_options=pcsv.ConvertOptions(
-                column_types={names[i]: (pa.string() if i in high else dictionary)
-                              for i in wanted},
-                include_columns=[names[i] for i in wanted] or names[:1],
-                null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True),
-        )
+        try:
+            table = read(_ARROW_BLOCK)
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc):
+                raise
+            table = read(_ARROW_LONG_ROW_BLOCK)  # a row longer than a block: a huge cell
     except pa.ArrowInvalid as exc:  # ragged rows, bad quoting: the Python reader copes
         if "utf8" in str(exc).lower():
             raise _NotUtf8 from exc
@@ -825,8 +885,10 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
     factors: dict[int, Factor] = {}
     for i in wanted:
         column = table.column(names[i])
-        if i in high:  # staff numbers: read in a thread while the rest goes on
-            factors[i] = _Background(lambda column=column: _id_column(column))
+        if i in high:  # staff numbers: read in a thread (Arrow releases the GIL) meanwhile
+            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-staff-ids")
+            factors[i] = executor.submit(_id_column, column)
+            executor.shutdown(wait=False)  # its thread ends when the column is read
         else:
             factors[i] = _factor_of_chunked(column)
     rownums = np.arange(header_row + 1, header_row + 1 + n, dtype=np.int64)
@@ -889,39 +951,17 @@ def _id_column(column: pa.ChunkedArray) -> IdColumn:
                            dtype=np.uint64)[:, None]
         return IdColumn(valid, codes, _fold(codes), text)
     width = max(8, -(-widest // 8) * 8)
-    padded = pc.binary_slice(pc.binary_join_element_wise(
-        pc.fill_null(trimmed, b""), pa.scalar(b"\x00" * width), b""), 0, width)
-    fixed = padded.cast(pa.binary(width))
-    parts = []
-    for chunk in fixed.chunks:
-        data = np.frombuffer(chunk.buffers()[1], dtype=np.uint8)
-        data = data[chunk.offset * width:(chunk.offset + len(chunk)) * width]
-        parts.append(data.view(np.uint64).reshape(len(chunk), width // 8))
-    keys = np.concatenate(parts) if parts else np.zeros((0, width // 8), np.uint64)
+    keys = np.empty((len(trimmed), width // 8), dtype=np.uint64)
+    done = 0
+    for piece in trimmed.chunks:  # a chunk at a time: the padded copies stay small
+        padded = pc.binary_slice(pc.binary_join_element_wise(
+            pc.fill_null(piece, b""), pa.scalar(b"\x00" * width), b""), 0, width)
+        fixed = padded.cast(pa.binary(width))
+        data = np.frombuffer(fixed.buffers()[1], dtype=np.uint8)
+        data = data[fixed.offset * width:(fixed.offset + len(fixed)) * width]
+        keys[done:done + len(fixed)] = data.view(np.uint64).reshape(len(fixed), width // 8)
+        done += len(fixed)
     return IdColumn(valid, keys, _fold(keys), text)
-
-
-class _Background:
-    """A value computed in a thread (pyarrow releases the GIL) while the reader goes on."""
-
-    def __init__(self, work: Callable[[], object]) -> None:
-        self._result: list[object] = []
-
-        def run() -> None:
-            try:
-                self._result.append(work())
-            except BaseException as exc:  # handed to the reader, never lost
-                self._result.append(exc)
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-
-    def get(self) -> object:
-        self._thread.join()
-        found = self._result[0]
-        if isinstance(found, BaseException):
-            raise found
-        return found
 
 
 def _factor_of_chunked(column: pa.ChunkedArray) -> Factor:
@@ -930,10 +970,9 @@ def _factor_of_chunked(column: pa.ChunkedArray) -> Factor:
     if column.num_chunks == 0:
         return Factor(np.zeros(0, np.int64), [])
     dictionary = column.chunk(0).dictionary
-    parts = [np.asarray(chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False),
-                        dtype=np.int64) for chunk in column.chunks]
-    codes = np.concatenate(parts) if parts else np.zeros(0, np.int64)
-    return _factor_from(codes, dictionary.to_pylist())
+    # One int32 array for all chunks: _factor_from's remap gives the int64 codes in one step.
+    indices = pa.concat_arrays([chunk.indices for chunk in column.chunks]).fill_null(-1)
+    return _factor_from(indices.to_numpy(zero_copy_only=False), dictionary.to_pylist())
 
 
 def _python_csv(data: bytes | pa.Buffer, name: str, delimiter: str, notes: list[str],
@@ -1079,6 +1118,16 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+#: The largest cell grid python-calamine is given. calamine turns a sheet into a dense grid
+#: from A1 to its last cell (32 bytes a cell) and, when that cannot be allocated, aborts the
+#: whole process instead of raising: a workbook of a few KB with one cell in A1 and one in
+#: XFD1048576 asks for 550 GB. 20 million cells is about 640 MB; a workbook whose sheets could
+#: be larger is read with openpyxl, which streams rows and reads only the columns it needs.
+CALAMINE_MAX_GRID_CELLS = 20_000_000
+_INFLATE_BLOCK = 1 << 23  # bytes of a part unpacked at a time while it is checked
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # a zip member's local file header
+
+
 def _open_xlsx(raw: bytes, name: str, sheet: str | None, limits: ReadLimits = LIMITS
                ) -> RawTable:
     try:
@@ -1100,22 +1149,20 @@ def _open_xlsx(raw: bytes, name: str, sheet: str | None, limits: ReadLimits = LI
             what = "a zip archive"
         raise _not_a_table(name, what, "Open it and save the table as Excel .xlsx or CSV, "
                                        "then upload that file.")
-    import openpyxl  # slow to import; only needed here
-
+    # Every part is unpacked once here, so that calamine (whose zip reader trusts the data,
+    # not the directory) only ever sees parts that unpack to exactly what check_archive
+    # allowed.
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-        raise IngestError(name, f"The Excel workbook is damaged and could not be opened "
-                          f"({type(exc).__name__}: {exc}).", "a complete Excel .xlsx workbook.",
-                          "Open it in Excel and save it again, or export the sheet as CSV."
-                          ) from exc
+        grid = _checked_grid_cells(raw, archive)
+    except zipfile.BadZipFile as exc:
+        raise _damaged_workbook(name, exc) from exc
+    book = (_open_calamine(raw, name) if grid is not None and grid <= CALAMINE_MAX_GRID_CELLS
+            else _open_openpyxl(raw, name))
     try:
         return _read_book(book, name, sheet, limits)
     except IngestError:
         raise
-    except Exception as exc:  # damaged sheet XML surfaces while iterating
+    except Exception as exc:  # damaged sheet XML surfaces while reading a sheet
         raise IngestError(name, f"A sheet of the workbook could not be read "
                           f"({type(exc).__name__}: {exc}).", "a complete Excel .xlsx workbook.",
                           "Open it in Excel and save it again, or export the sheet as CSV."
@@ -1124,27 +1171,298 @@ def _open_xlsx(raw: bytes, name: str, sheet: str | None, limits: ReadLimits = LI
         book.close()
 
 
-def _sheet_rows(worksheet: object, name: str, limits: ReadLimits, limit: int | None = None
-                ) -> list[list[str]]:
+def _damaged_workbook(name: str, exc: Exception) -> IngestError:
+    return IngestError(name, f"The Excel workbook is damaged and could not be opened "
+                       f"({type(exc).__name__}: {exc}).", "a complete Excel .xlsx workbook.",
+                       "Open it in Excel and save it again, or export the sheet as CSV.")
+
+
+# --- Checking an .xlsx's parts before calamine reads them ---------------------------------
+
+
+def _checked_grid_cells(raw: bytes, archive: zipfile.ZipFile) -> int | None:
+    """Unpack every part, refusing one that is not what the zip directory says; the number
+    of cells of the grids calamine could build from all the workbook's sheets.
+
+    ``None`` when a part is packed by a method other than stored or deflate (Excel writes
+    only those): such a workbook is left to openpyxl, read through Python's zipfile.
+
+    Raises ``zipfile.BadZipFile`` when a part unpacks to a different size than declared or
+    fails its CRC, as Python's zipfile would (which stops at the declared size and checks
+    the CRC, but does not check that the data ends there).
+    """
+    total = 0
+    for member in archive.infolist():
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            return None
+        extent = _GridExtent()
+        for block in _unpacked_blocks(raw, member):
+            extent.scan(block)
+        total += extent.cells()  # calamine keeps each sheet it has read
+    return total
+
+
+def _unpacked_blocks(raw: bytes, member: zipfile.ZipInfo):
+    """A part's bytes a block at a time, checked against its declared size and CRC."""
+    sig, *_, name_len, extra_len = _LOCAL_HEADER.unpack_from(raw, member.header_offset)
+    if sig != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"Bad local header for file {member.filename!r}")
+    start = member.header_offset + _LOCAL_HEADER.size + name_len + extra_len
+    packed = memoryview(raw)[start:start + member.compress_size]
+    declared = member.file_size
+    crc = 0
+    size = 0
+    if member.compress_type == zipfile.ZIP_STORED:
+        for offset in range(0, len(packed), _INFLATE_BLOCK):
+            block = bytes(packed[offset:offset + _INFLATE_BLOCK])
+            crc = zlib.crc32(block, crc)
+            size += len(block)
+            yield block
+    else:
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        for offset in range(0, len(packed), _INFLATE_BLOCK):
+            pending = packed[offset:offset + _INFLATE_BLOCK]
+            while pending:
+                block = inflater.decompress(pending, max(declared - size, 0) + 1)
+                pending = inflater.unconsumed_tail
+                if size + len(block) > declared:
+                    crc = zlib.crc32(block[:declared - size], crc)
+                    if crc != member.CRC:
+                        raise zipfile.BadZipFile(f"Bad CRC-32 for file {member.filename!r}")
+                    raise zipfile.BadZipFile(f"File {member.filename!r} unpacks to more than "
+                                             f"the {declared:,} bytes its directory declares")
+                crc = zlib.crc32(block, crc)
+                size += len(block)
+                if block:
+                    yield block
+                if inflater.eof:
+                    break
+        if not inflater.eof and size == declared:
+            if crc != member.CRC:
+                raise zipfile.BadZipFile(f"Bad CRC-32 for file {member.filename!r}")
+            raise zipfile.BadZipFile(f"File {member.filename!r} does not end where its "
+                                     "directory says")
+    if size != declared:
+        raise zipfile.BadZipFile(f"File {member.filename!r} unpacks to {size:,} bytes, not "
+                                 f"the {declared:,} its directory declares")
+    if crc != member.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {member.filename!r}")
+
+
+class _GridExtent:
+    """How large a grid a sheet's XML can make calamine build, from its cell references.
+
+    A cell names its place (``r="C12"``) or, without ``r``, follows the cell before it; a row
+    likewise. So rows are at most the largest row named plus the rows not counted, and
+    columns the largest column named plus the most cells in one row. It over-counts
+    (``r="`` in text, other attributes called ``r``), which only sends a workbook to
+    openpyxl; it cannot under-count. Blocks are scanned in order; the last bytes of each are
+    kept for the next, so a reference cut by a block boundary is still read.
+    """
+
+    _KEEP = 16  # bytes of one block kept for the next (longest reference: r="XFD1048576")
+
+    def __init__(self) -> None:
+        self.max_row = self.max_column = 0
+        self.rows = 0  # row elements seen
+        self.most_cells = 0  # the most cell elements in one row
+        self._open_cells = 0  # cell elements in the row not yet closed by another row
+        self._tail = b""
+
+    def scan(self, block: bytes, final: bool = False) -> None:
+        data = self._tail + block
+        a = np.frombuffer(data, dtype=np.uint8)
+        usable = len(a) if final else max(len(a) - self._KEEP, 0)
+        self._tail = data[usable:]
+        if usable == 0:
+            return
+        padded = np.concatenate([a, np.zeros(self._KEEP + 16, dtype=np.uint8)])
+        head = a[:usable]
+        # r=" after white space: a reference (of a cell or a row). Look only around each '='.
+        eq = np.flatnonzero(head == 0x3D)
+        eq = eq[eq >= 2]
+        refs = eq[(padded[eq - 1] == 0x72) & (padded[eq + 1] == 0x22)
+                  & _is_space(padded[eq - 2])]
+        if len(refs):
+            row, column = _parse_references(padded, refs + 2)
+            self.max_row = max(self.max_row, int(row.max()))
+            self.max_column = max(self.max_column, int(column.max()))
+        # <c and <row elements (or x:c, x:row with a namespace prefix): look after each < or :
+        tag = np.flatnonzero((head == 0x3C) | (head == 0x3A))
+        one, two = padded[tag + 1], padded[tag + 2]
+        cells = tag[(one == 0x63) & _ends_name(two)]
+        rows = tag[(one == 0x72) & (two == 0x6F) & (padded[tag + 3] == 0x77)
+                   & _ends_name(padded[tag + 4])]
+        self.rows += len(rows)
+        before = np.searchsorted(cells, rows)  # cells before each row element
+        if len(rows) == 0:
+            self._open_cells += len(cells)
+        else:
+            self._open_cells += int(before[0])
+            between = np.diff(before)
+            self.most_cells = max(self.most_cells, self._open_cells,
+                                  int(between.max()) if len(between) else 0)
+            self._open_cells = len(cells) - int(before[-1])
+        self.most_cells = max(self.most_cells, self._open_cells)
+
+    def cells(self) -> int:
+        self.scan(b"", final=True)
+        return (self.max_row + self.rows) * (self.max_column + self.most_cells)
+
+
+def _is_space(byte: np.ndarray) -> np.ndarray:
+    return (byte == 0x20) | (byte == 0x0A) | (byte == 0x0D) | (byte == 0x09)
+
+
+def _ends_name(byte: np.ndarray) -> np.ndarray:
+    """Bytes that end an element's name: white space, '>' or '/'."""
+    return _is_space(byte) | (byte == 0x3E) | (byte == 0x2F)
+
+
+def _parse_references(padded: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column numbers of references ``C12`` starting at ``starts`` (vectorised).
+
+    Anything that is not 0-3 letters then 0-7 digits counts as the largest sheet there is,
+    so that an odd reference sends the workbook to openpyxl rather than being missed.
+    """
+    window = padded[starts[:, None] + np.arange(12)]
+    upper = (window >= 0x41) & (window <= 0x5A)
+    letters = np.argmin(np.column_stack([upper, np.zeros(len(starts), bool)]), axis=1)
+    column = np.zeros(len(starts), dtype=np.int64)
+    for j in range(3):
+        column = np.where(j < letters, column * 26 + (window[:, j].astype(np.int64) - 0x40),
+                          column)
+    digits_window = np.take_along_axis(window, np.minimum(letters, 3)[:, None] + np.arange(9),
+                                       axis=1)
+    digit = (digits_window >= 0x30) & (digits_window <= 0x39)
+    digits = np.argmin(np.column_stack([digit, np.zeros(len(starts), bool)]), axis=1)
+    row = np.zeros(len(starts), dtype=np.int64)
+    for j in range(7):
+        row = np.where(j < digits, row * 10 + (digits_window[:, j].astype(np.int64) - 0x30),
+                       row)
+    odd = (letters > 3) | (digits > 7)
+    row = np.where(odd, 1 << 20, row)
+    column = np.where(odd, 1 << 14, column)
+    return row, column
+
+
+# --- Reading a workbook's sheets -----------------------------------------------------------
+
+
+class _CalamineBook:
+    """A workbook read with python-calamine (Rust): the sheets and their cells."""
+
+    def __init__(self, raw: bytes) -> None:
+        import python_calamine  # imported here: only Excel files need it
+
+        self._book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        worksheet = python_calamine.SheetTypeEnum.WorkSheet
+        visible = python_calamine.SheetVisibleEnum.Visible
+        self.sheets = [(m.name, m.visible == visible) for m in self._book.sheets_metadata
+                       if m.typ == worksheet]
+        self._loaded: dict[str, object] = {}
+
+    def values(self, title: str, limit: int | None) -> tuple[int, list[list[object]]]:
+        """The sheet's height (rows from row 1) and its first ``limit`` rows of values."""
+        sheet = self._loaded.get(title)
+        if sheet is None:
+            sheet = self._loaded[title] = self._book.get_sheet_by_name(title)
+        end = sheet.end
+        height = end[0] + 1 if end is not None else 0
+        if height == 0:
+            return 0, []
+        return height, sheet.to_python(skip_empty_area=False, nrows=limit)
+
+    def close(self) -> None:
+        self._loaded.clear()
+        self._book.close()
+
+
+class _OpenpyxlBook:
+    """A workbook read with openpyxl in read-only mode, for what calamine must not read
+    (see :data:`CALAMINE_MAX_GRID_CELLS`): it streams rows and reads only the first
+    ``max_columns + 1`` columns, so a sparse sheet costs only its cells."""
+
+    def __init__(self, raw: bytes) -> None:
+        import openpyxl  # slow to import; only needed here
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self._book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True,
+                                                data_only=True)
+        self.sheets = [(ws.title, getattr(ws, "sheet_state", "visible") == "visible")
+                       for ws in self._book.worksheets]
+
+    def rows(self, title: str, columns: int, limit: int | None):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield from self._book[title].iter_rows(min_row=1, max_row=limit, min_col=1,
+                                                   max_col=columns, values_only=True)
+
+    def close(self) -> None:
+        self._book.close()
+
+
+_Book = _CalamineBook | _OpenpyxlBook
+
+
+def _open_calamine(raw: bytes, name: str) -> _CalamineBook:
+    try:
+        return _CalamineBook(raw)
+    except Exception as exc:  # calamine raises its own kinds on a damaged workbook
+        raise _damaged_workbook(name, exc) from exc
+
+
+def _open_openpyxl(raw: bytes, name: str) -> _OpenpyxlBook:
+    try:
+        return _OpenpyxlBook(raw)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        raise _damaged_workbook(name, exc) from exc
+
+
+_NO_CELLS: list[str] = []  # an empty row of a sheet (never changed: rows are only read)
+
+
+def _sheet_rows(book: _Book, title: str, name: str, limits: ReadLimits,
+                limit: int | None = None) -> list[list[str]]:
     """A sheet's cells as text, row by row; at most ``limits.max_columns`` + 1 columns are
     read (one more, to see that a table is too wide), and too many rows or too long a cell
     stop the reading."""
-    rows = []
+    columns = limits.max_columns + 1
     most = limits.max_rows + HEADER_SEARCH_ROWS
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for values in worksheet.iter_rows(min_row=1, max_row=limit, min_col=1,
-                                          max_col=limits.max_columns + 1, values_only=True):
-            cells = [_cell_text(v) for v in values]
-            longest = max((len(c) for c in cells), default=0)
-            if longest > limits.max_cell_chars:
-                column = next(j for j, c in enumerate(cells) if len(c) == longest)
-                raise cell_too_long(name, longest, limits, row=len(rows) + 1,
-                                    column=_column_letter(column))
-            rows.append(cells)
-            if len(rows) > most:  # the header is in the first rows, so this many are data
-                raise _too_many_rows(name, len(rows) - HEADER_SEARCH_ROWS, limits,
-                                     "rows or more")
+    if isinstance(book, _CalamineBook):
+        height, values = book.values(title, limit)
+        if height > most and (limit is None or limit > most):
+            # as the streaming reader says it: it stops one row past the most it reads
+            raise _too_many_rows(name, most + 1 - HEADER_SEARCH_ROWS, limits, "rows or more")
+        empty: object = ""  # calamine's empty cell
+    else:
+        values = book.rows(title, columns, limit)
+        empty = None
+    rows = []
+    known: dict[tuple[type, object], str] = {}  # a sheet repeats its numbers and dates
+
+    def text(value: object) -> str:
+        key = (value.__class__, value)  # the class too: True == 1 == 1.0 in a dict
+        found = known.get(key)
+        if found is None:
+            found = known[key] = _cell_text(value)
+        return found
+
+    for row in values:
+        if row.count(empty) == len(row):  # one shared list for every empty row: a sparse
+            rows.append(_NO_CELLS)        # sheet can have a million of them
+            continue
+        cells = [v.strip() if v.__class__ is str else text(v) for v in row[:columns]]
+        longest = max(map(len, cells), default=0)
+        if longest > limits.max_cell_chars:
+            column = next(j for j, c in enumerate(cells) if len(c) == longest)
+            raise cell_too_long(name, longest, limits, row=len(rows) + 1,
+                                column=_column_letter(column))
+        rows.append(cells)
+        if len(rows) > most:  # the header is in the first rows, so this many are data
+            raise _too_many_rows(name, len(rows) - HEADER_SEARCH_ROWS, limits,
+                                 "rows or more")
     return rows
 
 
@@ -1171,8 +1489,8 @@ def _score_sheet(rows: list[list[str]]) -> tuple[int, int]:
     return (recognised, data_rows)
 
 
-def _read_book(book: object, name: str, sheet: str | None, limits: ReadLimits) -> RawTable:
-    names = [ws.title for ws in book.worksheets]
+def _read_book(book: _Book, name: str, sheet: str | None, limits: ReadLimits) -> RawTable:
+    names = [title for title, _ in book.sheets]
     if sheet is not None:
         match = [n for n in names if n == sheet] or [
             n for n in names if n.strip().lower() == str(sheet).strip().lower()]
@@ -1184,12 +1502,8 @@ def _read_book(book: object, name: str, sheet: str | None, limits: ReadLimits) -
         chosen = match[0]
         notes = [f"Sheet: '{chosen}' (as asked)."]
     else:
-        scores = []
-        for ws in book.worksheets:
-            if getattr(ws, "sheet_state", "visible") != "visible":
-                continue
-            scores.append((_score_sheet(_sheet_rows(ws, name, limits, HEADER_SEARCH_ROWS + 20)),
-                           ws.title))
+        scores = [(_score_sheet(_sheet_rows(book, title, name, limits, HEADER_SEARCH_ROWS + 20)),
+                   title) for title, visible in book.sheets if visible]
         scores = [s for s in scores if s[0][0] >= 0]
         if not scores:
             raise IngestError(name, "No sheet of the workbook holds a table "
@@ -1202,15 +1516,15 @@ def _read_book(book: object, name: str, sheet: str | None, limits: ReadLimits) -
         notes = [f"Sheet: '{chosen}'" + (
             f" (the workbook has {len(names)} sheets; this one holds the table)."
             if len(names) > 1 else ".")]
-    rows = _sheet_rows(book[chosen], name, limits)
+    rows = _sheet_rows(book, chosen, name, limits)
     if not any(any(r) for r in rows):
         raise IngestError(name, f"Sheet '{chosen}' is empty.",
                           "a sheet with a header row and rows of data.",
                           "Pick the sheet that holds the table.")
     raw = _materialised(name, rows, list(range(1, len(rows) + 1)), notes,
                         what=f"sheet '{chosen}'", limits=limits)
-    cover = tuple((line, ws.title) for ws in book.worksheets if ws.title != chosen
-                  for line in _cover_lines(_sheet_rows(ws, name, limits, COVER_ROWS)))
+    cover = tuple((line, title) for title in names if title != chosen
+                  for line in _cover_lines(_sheet_rows(book, title, name, limits, COVER_ROWS)))
     return replace(raw, cover=cover)
 
 

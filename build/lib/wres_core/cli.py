@@ -1,0 +1,538 @@
+"""The command line: ``python -m wres_core analyse FILE [FILE ...]`` and ``report``.
+
+Reads workforce and recruitment files (any layout ingest accepts), analyses one organisation
+(``--org``), every organisation (``--all``) or the only one in the files, and prints a readable
+summary, one JSON document (``--json``) or the stage table as CSV (``--csv``); ``report``
+writes one organisation's workshop pack (PDF and Excel) into ``--out DIR``. A file that
+cannot be read prints the ingest message, no traceback, and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from wres_core.analysis import AllResults, TrustAnalysis, analyse_dataset
+from wres_core.bands import AFC_BANDS, TierDefinition
+from wres_core.errors import IngestError
+from wres_core.exports.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, DisclosureRule
+from wres_core.exports.protected import protect
+from wres_core.exports.safe_text import neutralise_frame
+from wres_core.formatting import (
+    format_interval,
+    format_p_value,
+    format_ratio,
+    format_share,
+    format_year,
+)
+from wres_core.indicators import (
+    build_scorecard,
+    indicator_record,
+    pay_gap_record,
+    peek_kinds,
+    read_indicator_file,
+    scorecard_text,
+)
+from wres_core.indicators.readers import IndicatorFile
+from wres_core.ingest import Dataset, load_dataset
+from wres_core.options import ADJUSTMENTS, CI_METHODS, AnalysisOptions
+from wres_core.peers import PeerUniverse, peer_comparison, peer_group
+from wres_core.reports import (
+    EXPORT_COLUMNS,
+    analysis_to_json,
+    headline_figures,
+    stage_trend_json,
+)
+from wres_core.synthetic import write_sample_data
+from wres_core.targets import stage_targets
+from wres_core.trends import stage_trends
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed without a traceback, exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m wres_core",
+        description="WRES racial disparity ratios: every stage's ratio with its interval, "
+                    "test and the bottleneck.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    analyse = commands.add_parser(
+        "analyse", help="analyse workforce (and recruitment) files",
+        description="Analyse one organisation (--org), every organisation (--all) or the only "
+                    "one in the files. Workforce and recruitment files can be passed together.")
+    analyse.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                         help="CSV or Excel files: workforce and/or recruitment, and the "
+                              "scorecard's disciplinary, training, staff survey, board and "
+                              "pay files")
+    analyse.add_argument("--org", metavar="CODE", help="organisation code to analyse")
+    analyse.add_argument("--all", action="store_true", help="analyse every organisation")
+    _add_analysis_options(analyse)
+    analyse.add_argument("--rolling", action="store_true",
+                         help="indicators 3 and 4 as two-year rolling figures (each year's "
+                              "counts summed with the previous year's)")
+    analyse.add_argument("--from-year", type=int, metavar="YEAR",
+                         help="first year of each stage's change in --json (default: the "
+                              "stage's first year with data)")
+    analyse.add_argument("--to-year", type=int, metavar="YEAR",
+                         help="second year of the change (default: the stage's last year)")
+    output = analyse.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print one JSON document")
+    output.add_argument("--csv", action="store_true", help="print the stage table as CSV")
+    analyse.add_argument("--suppress", action="store_true",
+                         help="in CSV output, show counts from 1 to 7 as *, with every "
+                              "figure computed from them or that would reveal them")
+    analyse.add_argument("--peers", choices=("type", "region", "type_region", "size",
+                                             "diversity", "all"),
+                         help="compare each stage with a peer group from the same files "
+                              "(added to the text, CSV and JSON outputs)")
+    analyse.add_argument("--k", type=int, default=20,
+                         help="peer group size for --peers size|diversity (default 20)")
+    _add_report_parser(commands)
+    sample = commands.add_parser("make-sample", help="write the synthetic sample files")
+    sample.add_argument("directory", nargs="?", type=Path, default=Path("sample_data"))
+    return parser
+
+
+def _add_analysis_options(command: argparse.ArgumentParser) -> None:
+    """The year and analysis options shared by ``analyse`` and ``report``."""
+    command.add_argument("--year", type=int,
+                         help="snapshot year (default: the latest); also the year of any file "
+                              "that holds none")
+    command.add_argument("--ci-method", choices=CI_METHODS, default="auto",
+                         help="interval method (default auto: exact for small counts)")
+    command.add_argument("--level", type=float, default=0.95,
+                         help="confidence level (default 0.95)")
+    command.add_argument("--groups", choices=("bme", "detailed"), default="bme",
+                         help="all BME staff together, or each detailed group against White")
+    command.add_argument("--staff-group", choices=("clinical", "non-clinical"),
+                         help="only clinical or non-clinical AfC staff")
+    command.add_argument("--adjust", choices=ADJUSTMENTS, default="holm",
+                         help="p-value adjustment across a trust's stages (default holm)")
+    command.add_argument("--tiers", metavar="MIDDLE,UPPER", default="6,8a",
+                         help="first band of the middle and upper tiers (default 6,8a)")
+    command.add_argument("--haldane", action="store_true",
+                         help="show +0.5-corrected ratios for stages with a zero count")
+
+
+PEER_KINDS = ("type", "region", "type_region", "size", "diversity", "all")
+
+
+def _add_report_parser(commands) -> None:
+    report = commands.add_parser(
+        "report", help="write the workshop pack (PDF and Excel) of one organisation",
+        description="Write the workshop pack of one organisation and year: a PDF and an Excel "
+                    "workbook, with small counts suppressed (--suppress 0 to turn off).")
+    report.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                        help="CSV or Excel files (workforce and/or recruitment)")
+    report.add_argument("--org", metavar="CODE",
+                        help="organisation code (optional when the files hold one)")
+    _add_analysis_options(report)
+    report.add_argument("--peers", choices=PEER_KINDS,
+                        help="add a peer comparison with this group from the same files")
+    report.add_argument("--k", type=int, default=20,
+                        help="peer group size for --peers size|diversity (default 20)")
+    report.add_argument("--suppress", type=int, default=DEFAULT_THRESHOLD, metavar="N",
+                        help="show counts from 1 to N as *, with everything that would reveal "
+                             f"them (default {DEFAULT_THRESHOLD}; 0: no suppression)")
+    report.add_argument("--round", type=int, default=0, choices=(0, 5), dest="round_to",
+                        help="round other counts to the nearest 5 (default 0: exact)")
+    report.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="directory to write the PDF and the workbook into")
+
+
+def report_command(args: argparse.Namespace) -> int:
+    # Imported here: fpdf2, openpyxl, Altair and vl-convert would slow every other command's
+    # start-up.
+    from wres_core.exports.pack import build_pack, looks_synthetic, pack_context
+
+    options = _options(args)
+    missing = [str(f) for f in args.files if not f.exists()]
+    if missing:
+        raise CliError(f"File not found: {', '.join(missing)}.")
+    try:
+        rule = DisclosureRule(threshold=args.suppress, round_to=args.round_to)
+    except ValueError as error:
+        raise CliError(f"--suppress {args.suppress}: {error}") from error
+    dataset = load_dataset(args.files, default_year=args.year)
+    results = analyse_dataset(dataset.workforce, dataset.recruitment, options)
+    args.all = False
+    (code,) = _choose_orgs(results, args)
+    try:
+        analysis = results.trust(code, args.year)
+    except KeyError as error:
+        raise CliError(str(error).strip("'\"")) from error
+    synthetic = looks_synthetic(analysis.org)
+    universe = (PeerUniverse.from_results(results, synthetic=synthetic, source="the same files")
+                if args.peers else None)
+    context = pack_context(analysis, results=results, rule=rule, synthetic=synthetic,
+                           data_source=", ".join(f.name for f in args.files),
+                           reports=dataset.reports, universe=universe,
+                           peer_kind=args.peers or "type", k=args.k)
+    pack = build_pack(context)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        paths = (args.out / pack.pdf_name, args.out / pack.xlsx_name)
+        paths[0].write_bytes(pack.pdf)
+        paths[1].write_bytes(pack.xlsx)
+    except OSError as error:
+        raise CliError(f"Cannot write into {args.out}: {error.strerror or error}.") from error
+    for path in paths:
+        print(path)
+    return EXIT_OK
+
+
+def _options(args: argparse.Namespace) -> AnalysisOptions:
+    try:
+        middle, upper = (part.strip() for part in args.tiers.split(","))
+        tiers = TierDefinition.from_cut_points(middle, upper)
+    except ValueError as error:
+        raise CliError(f"--tiers {args.tiers!r}: {error} Give the first band of the middle "
+                       f"and upper tiers, e.g. 6,8a (bands: {', '.join(AFC_BANDS)}).") from error
+    staff = {"clinical": "Clinical", "non-clinical": "Non-clinical", None: None}
+    try:
+        return AnalysisOptions(groups=args.groups, staff_group=staff[args.staff_group],
+                               ci_method=args.ci_method, level=args.level, adjust=args.adjust,
+                               tiers=tiers, haldane=args.haldane)
+    except ValueError as error:
+        raise CliError(str(error)) from error
+
+
+def _data_quality(dataset: Dataset, org_code: str, year: int | None = None) -> dict:
+    files = []
+    for report in dataset.reports:
+        files.append({
+            "file": report.source, "kind": report.kind, "layout": report.layout,
+            "rows_read": report.rows_read, "rows_used": report.rows_used,
+            "rows_excluded": report.rows_excluded,
+            "excluded_by_reason": report.excluded_by_reason(),
+            "unrecognised": {k: dict(v) for k, v in report.unrecognised.items()},
+            "notes": list(report.notes),
+        })
+    workforce = dataset.workforce[dataset.workforce["org_code"] == org_code]
+    if year is not None:
+        # The document describes one year: its unknown share is that year's, not all years'.
+        workforce = workforce[workforce["year"] == year]
+    unknown = int(workforce.loc[workforce["ethnicity"] == "Unknown", "headcount"].sum())
+    total = int(workforce["headcount"].sum())
+    return {"files": files, "year": year, "unknown_ethnicity": unknown, "headcount": total,
+            "unknown_share": unknown / total if total else None,
+            "note": "" if total else "unknown_share is not defined: no workforce rows",
+            "notes": list(dataset.notes)}
+
+
+def _choose_orgs(results: AllResults, args: argparse.Namespace) -> list[str]:
+    codes = results.organisations["org_code"].astype(str).tolist()
+    if args.all:
+        return codes
+    if args.org:
+        if args.org not in codes:
+            raise CliError(f"Organisation {args.org!r} is not in the files. Codes found: "
+                           f"{_code_list(codes)}.")
+        return [args.org]
+    if len(codes) == 1:
+        return codes
+    if not codes:
+        raise CliError("The files hold no organisation with usable rows.")
+    raise CliError(f"The files hold {len(codes)} organisations: {_code_list(codes)}. Choose "
+                   "one with --org CODE, or analyse them all with --all.")
+
+
+def _code_list(codes: Sequence[str], limit: int = 30) -> str:
+    shown = ", ".join(codes[:limit])
+    return shown + (f" ... and {len(codes) - limit} more" if len(codes) > limit else "")
+
+
+def _peer_summaries(results: AllResults, analysis: TrustAnalysis, kind: str, k: int
+                    ) -> dict[tuple[str, str], dict]:
+    universe = PeerUniverse.from_results(results, synthetic=False, source="the same files")
+    try:
+        group = peer_group(universe, analysis.org.code, analysis.year, kind, k=k)
+    except KeyError:
+        return {}  # no AfC data that year (recruitment only): no stage has peers
+    table = peer_comparison(universe, group)
+    out = {}
+    for row in table.to_dict("records"):
+        notes: list[str] = []
+
+        def number(name: str, value: object, notes: list[str] = notes) -> float | None:
+            finite = _finite(value)
+            if finite is None:
+                notes.append(f"{name} is {_describe_missing(value)}")
+            return finite
+
+        rank = None if pd.isna(row["rank"]) else int(row["rank"])
+        if rank is None:
+            notes.append("rank is not defined (the trust's ratio is not defined)")
+        summary = {
+            "group": kind, "description": group.description, "n": int(row["n"]),
+            "median": number("median", row["median"]), "q1": number("q1", row["q1"]),
+            "q3": number("q3", row["q3"]), "rank": rank,
+            "percentile": number("percentile", row["percentile"]),
+            "pooled": number("pooled", row["pooled"]),
+            "target": number("target", row["target"]), "tau2": number("tau2", row["tau2"]),
+            "limits_95": [number("limits_95 low", row["low95"]),
+                          number("limits_95 high", row["high95"])],
+            "limits_998": [number("limits_998 low", row["low998"]),
+                           number("limits_998 high", row["high998"])],
+            "verdict": row["verdict"], "sentence": row["sentence"],
+        }
+        summary["note"] = "; ".join(filter(None, [group.note, *notes]))
+        out[(row["stage_id"], row["comparison"])] = summary
+    return out
+
+
+def _describe_missing(value: object) -> str:
+    if value is None or pd.isna(value):
+        return "not defined"
+    return "infinite" if float(value) > 0 else "minus infinity"
+
+
+def _finite(value: float | None) -> float | None:
+    if value is None or pd.isna(value) or value in (float("inf"), float("-inf")):
+        return None
+    return float(value)
+
+
+def _text_report(analysis: TrustAnalysis, dataset: Dataset) -> str:
+    org = analysis.org
+    lines = [f"{org.name} ({org.code}), {org.region}, {org.type}: {format_year(analysis.year)}",
+             f"Options: {analysis.options.groups} groups, {analysis.options.ci_method} "
+             f"intervals at {analysis.options.level_percent}, {analysis.options.adjust} "
+             f"adjustment, tiers {analysis.options.tiers.describe()}", ""]
+    if analysis.overall is not None and len(analysis.overall):
+        row = analysis.overall.iloc[0]
+        lines.append(f"AfC staff: {int(row['total']):,}; BME share of known "
+                     f"{format_share(row['bme_share'])}; ethnicity unknown "
+                     f"{format_share(row['unknown_share'])} (left out of ratios).")
+    if not analysis.has_recruitment:
+        lines.append("No recruitment data for this organisation and year: ladder only.")
+    lines.append("")
+    header = f"{'Stage':<48} {'Group':<7} {'Ratio':>7}  {'Interval':<18} {'adj. p':>7}  Range"
+    lines += [header, "-" * len(header)]
+    for stage in analysis.stages:
+        lines.append(f"{stage.label:<48.48} {stage.comparison:<7.7} "
+                     f"{format_ratio(stage.ratio):>7}  "
+                     f"{format_interval(stage.ci_low, stage.ci_high):<18} "
+                     f"{format_p_value(stage.p_adjusted):>7}  {stage.verdict}"
+                     f"{' *' if stage.significant else ''}")
+    lines += ["", "* significant after adjustment", ""]
+    for bottleneck in analysis.bottlenecks:
+        if analysis.options.groups == "detailed":
+            lines.append(f"{bottleneck.comparison} staff against White staff:")
+        ratios = [f"{f.label} {f.value} ({f.detail})"
+                  for f in headline_figures(analysis, bottleneck.comparison)
+                  if f.kind == "ratio"]
+        lines += [bottleneck.headline, *ratios, bottleneck.detail, ""]
+    for report in dataset.reports:
+        for header, why in report.ignored_columns:
+            lines.append(f"{report.source}: column '{header}' not read ({why}).")
+    excluded = sum(r.rows_excluded for r in dataset.reports)
+    if excluded:
+        lines += ["", f"Data quality: {excluded:,} rows left out across the files "
+                      "(see --json for the reasons)."]
+    return "\n".join(lines)
+
+
+def analyse_command(args: argparse.Namespace) -> int:
+    options = _options(args)
+    missing = [str(f) for f in args.files if not f.exists()]
+    if missing:
+        raise CliError(f"File not found: {', '.join(missing)}.")
+    ladder_files, scorecard_files = _split_files(args.files, args.year)
+    # --year is also the year of any file that holds none (never today's year silently).
+    dataset = load_dataset(ladder_files, default_year=args.year)
+    results = analyse_dataset(dataset.workforce, dataset.recruitment, options)
+    codes = _choose_orgs(results, args)
+    analyses = []
+    for code in codes:
+        try:
+            analyses.append(results.trust(code, args.year))
+        except KeyError as error:
+            if not args.all:
+                raise CliError(str(error).strip("'\"")) from error
+    if not analyses:
+        years = ", ".join(map(str, results.years)) or "none"
+        raise CliError(f"No organisation in the files has data for {args.year}; years with "
+                       f"data: {years}.")
+    # Organisations with recruitment data only have no workforce rows: an empty frame.
+    workforce_of = defaultdict(lambda: dataset.workforce.iloc[:0], _workforce_by_org(dataset))
+    if args.json:
+        trends = _trend_records(results, analyses, args)
+        documents = []
+        for analysis in analyses:
+            peers = (_peer_summaries(results, analysis, args.peers, args.k) if args.peers
+                     else None)
+            quality = _data_quality(dataset, analysis.org.code, analysis.year)
+            document = analysis_to_json(
+                analysis, quality, peers=peers,
+                trends=trends.get((analysis.org.code, analysis.year), {}))
+            scorecard = _scorecard(results, analysis, workforce_of[analysis.org.code],
+                                   scorecard_files, args)
+            document["indicators"] = [indicator_record(i) for i in scorecard.items]
+            document["pay_gap"] = pay_gap_record(scorecard.pay_gap)
+            document["data_quality"]["scorecard_files"] = _scorecard_quality(scorecard_files)
+            documents.append(document)
+        document = {"orgs": documents} if args.all else documents[0]
+        # Built whole before printing, so a failure never leaves half a document.
+        sys.stdout.write(json.dumps(document, indent=1, allow_nan=False) + "\n")
+    elif args.csv:
+        tables = []
+        for analysis in analyses:
+            # --suppress: the one disclosure rule of every export (wres_core.exports).
+            protected = protect(analysis) if args.suppress else None
+            source = protected.stages if protected else analysis.stage_table
+            table = source[list(EXPORT_COLUMNS)]
+            if args.peers:
+                table = _with_peer_columns(
+                    table, _peer_summaries(results, analysis, args.peers, args.k))
+                if protected:
+                    hidden = [(s, c) in protected.hidden_stages
+                              for s, c in zip(table["stage_id"], table["comparison"])]
+                    table.loc[hidden, list(PEER_OWN_CSV_FIELDS)] = SUPPRESSED
+            tables.append(table)
+        table = pd.concat(tables, ignore_index=True)
+        sys.stdout.write(neutralise_frame(table).to_csv(index=False))
+    else:
+        reports = []
+        for analysis in analyses:
+            text = _text_report(analysis, dataset)
+            text += "\n\n" + scorecard_text(_scorecard(
+                results, analysis, workforce_of[analysis.org.code], scorecard_files, args))
+            if args.peers:
+                text += "\n" + _peer_text(_peer_summaries(results, analysis, args.peers,
+                                                          args.k))
+            reports.append(text)
+        print("\n\n".join(reports))
+    return EXIT_OK
+
+
+def _trend_records(results: AllResults, analyses: list[TrustAnalysis],
+                   args: argparse.Namespace) -> dict[tuple[str, int], dict]:
+    """Trend, change, slope and target keys of every stage in the documents, computed once
+    for all the organisations (vectorised), not per trust."""
+    for name in ("from_year", "to_year"):
+        year = getattr(args, name)
+        if year is not None and year not in results.years:
+            raise CliError(f"--{name.replace('_', '-')} {year}: the files have no such year; "
+                           f"years with data: {', '.join(map(str, results.years))}.")
+    codes = {a.org.code for a in analyses}
+    stages = results.stages
+    if len(codes) < len(results.organisations):
+        stages = stages[stages["org_code"].isin(codes)]
+    try:
+        trends = stage_trends(stages, level=results.options.level, from_year=args.from_year,
+                              to_year=args.to_year)
+    except ValueError as error:
+        raise CliError(str(error)) from error
+    return stage_trend_json(trends, stage_targets(stages), len(results.years))
+
+
+def _split_files(files: Sequence[Path], year: int | None = None
+                 ) -> tuple[list[Path], list[IndicatorFile]]:
+    """Ladder files (workforce, recruitment) and the scorecard's files, read once each.
+
+    A staff-level file with pay is both: its staff are the workforce and its pay the gap.
+    """
+    ladder: list[Path] = []
+    scorecard: list[IndicatorFile] = []
+    for path in files:
+        kinds = peek_kinds(path)
+        if kinds:
+            scorecard.append(read_indicator_file(path, default_year=year))
+        if not kinds or kinds == ("pay",):
+            ladder.append(path)
+    if not ladder:
+        raise CliError("Only scorecard files were given: add a workforce file (its headcounts "
+                       "give the ladder, indicator 1 and the denominators).")
+    return ladder, scorecard
+
+
+def _table(files: Sequence[IndicatorFile], name: str) -> pd.DataFrame | None:
+    frames = [getattr(f, name) for f in files if getattr(f, name) is not None]
+    return pd.concat(frames, ignore_index=True) if frames else None
+
+
+def _scorecard(results: AllResults, analysis: TrustAnalysis, workforce: pd.DataFrame,
+               files: Sequence[IndicatorFile], args: argparse.Namespace):
+    previous = None
+    if analysis.year - 1 in results.years_for(analysis.org.code):
+        previous = results.trust(analysis.org.code, analysis.year - 1)
+    pay = _table(files, "pay")
+    # An estimated gap for every trust of a national file would take minutes: with --all,
+    # only a pay file gives a pay gap.
+    return build_scorecard(analysis, workforce, events=_table(files, "events"),
+                           survey=_table(files, "survey"), board=_table(files, "board"),
+                           pay=pay, previous=previous, rolling=args.rolling,
+                           with_pay_gap=pay is not None or not args.all)
+
+
+def _workforce_by_org(dataset: Dataset) -> dict[str, pd.DataFrame]:
+    """Each organisation's workforce rows, split once (with --all, filtering the national
+    table once per trust took seconds)."""
+    workforce = dataset.workforce
+    groups = workforce.groupby(workforce["org_code"].astype(str), sort=False).indices
+    return {code: workforce.iloc[rows] for code, rows in groups.items()}
+
+
+def _scorecard_quality(files: Sequence[IndicatorFile]) -> list[dict]:
+    return [{"file": f.source, "kinds": list(f.kinds), "rows_read": f.rows_read,
+             "rows_excluded": len(f.excluded), "excluded_by_reason": f.excluded_by_reason(),
+             "notes": list(f.notes)} for f in files]
+
+
+PEER_CSV_FIELDS = ("n", "median", "q1", "q3", "rank", "percentile", "pooled", "target",
+                   "verdict")
+#: Peer columns that depend on the trust's own ratio (hidden with it).
+PEER_OWN_CSV_FIELDS = ("peer_rank", "peer_percentile", "peer_verdict")
+
+
+def _with_peer_columns(table: pd.DataFrame, peers: dict[tuple[str, str], dict]
+                       ) -> pd.DataFrame:
+    """The stage table with ``peer_*`` columns (empty where a stage has no peers)."""
+    keys = list(zip(table["stage_id"], table["comparison"]))
+    out = table.copy()
+    for field in PEER_CSV_FIELDS:
+        out[f"peer_{field}"] = [peers.get(key, {}).get(field) for key in keys]
+    out["peer_group"] = [peers.get(key, {}).get("description") for key in keys]
+    return out
+
+
+def _peer_text(peers: dict[tuple[str, str], dict]) -> str:
+    if not peers:
+        return "No peer comparison: the organisation has no AfC data that year."
+    first = next(iter(peers.values()))
+    lines = [f"Against peers ({first['description']}):"]
+    for (_stage, _comparison), summary in peers.items():
+        lines.append(f"  {summary['sentence']}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "analyse":
+            return analyse_command(args)
+        if args.command == "report":
+            return report_command(args)
+        for path in write_sample_data(args.directory).values():
+            print(path)
+        return EXIT_OK
+    except (IngestError, CliError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as Unix tools do.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return EXIT_OK
