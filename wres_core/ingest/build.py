@@ -19,6 +19,7 @@ from wres_core import schema
 from wres_core.bands import AFC_BANDS, BAND_ORDER, MEDICAL_GRADES, normalise_band, normalise_bands
 from wres_core.errors import IngestError
 from wres_core.ethnicity import clean_label, code_word_disagreements, normalise_ethnicities
+from wres_core.ingest import applicants, staff_group_totals
 from wres_core.ingest.plan import Plan, ethnicity_target, lookup_map
 from wres_core.ingest.report import (
     EXCLUSION_REASONS,
@@ -64,6 +65,8 @@ class Options:
     #: What a file that has no organisation or year belongs to, when the user says so.
     default_org: tuple[str, str] | None = None   # (code, name)
     default_year: int | None = None
+    #: Applicant files: {outcome value: stage}, before the status table (applicants.py).
+    status_map: Mapping[str, str] | None = None
 
 
 def _spread(per_label: np.ndarray, codes: np.ndarray, blank: object) -> np.ndarray:
@@ -272,6 +275,7 @@ def build(raw: RawTable, plan: Plan, options: Options
     # --- staff group ----------------------------------------------------------------------
     sg_raw = np.zeros(n, dtype=np.int64)
     heading_labels = np.zeros(0, dtype=bool)
+    nesting = None  # a total staff group beside its parts: see staff_group_totals
     if "staff_group" in cols:
         col = cols["staff_group"]
         factor = f[col]
@@ -289,12 +293,14 @@ def build(raw: RawTable, plan: Plan, options: Options
                              dtype=np.int64)[:-1]
         totals = np.array([is_total_label(lab) or g == schema.DEFAULT_STAFF_GROUP
                            for lab, g in zip(factor.labels, groups)] + [False])[:-1]
-        specific = np.array([g not in (None, schema.DEFAULT_STAFF_GROUP) for g in groups])
-        if not specific.any():  # "Total" / "All staff" alone: the whole workforce
-            per_label = np.where(totals, _ALL_STAFF, per_label)
+        # "Total" / "All staff" is the whole workforce; beside staff groups it is their
+        # total, counted once by staff_group_totals.count_once below.
+        per_label = np.where(totals, _ALL_STAFF, per_label)
         sg = _spread(per_label, factor.codes, -1)
-        if totals.any() and specific.any():  # "All staff" rows beside staff groups: totals
-            rows.exclude(_spread(totals, factor.codes, False), "total row", col)
+        nesting = staff_group_totals.column_nesting(plan, factor, groups, col)
+        if "band" in cols:  # "Total" with no band of its own: a grand total row
+            rows.exclude(staff_group_totals.grand_totals(totals, factor, f[cols["band"]]),
+                         "total row", col)
         rows.exclude(factor.codes < 0, "blank required field", col)
         note_unrecognised(col, (per_label < 0) & ~totals)
         rows.exclude(sg < 0, "unrecognised staff group", col)
@@ -304,6 +310,8 @@ def build(raw: RawTable, plan: Plan, options: Options
         if "band" in cols and (plan.ethnic_columns or plan.stage_columns):
             sg, heading_labels = _section_headings(rows, f, cols["band"], plan, sg, how, notes)
             sg_raw = sg.copy()  # sections keep their rows apart in the duplicate check
+            if heading_labels.any():
+                nesting = staff_group_totals.section_nesting(plan, sg_raw, cols["band"])
 
     # --- band -----------------------------------------------------------------------------
     if "band" in cols:
@@ -397,6 +405,10 @@ def build(raw: RawTable, plan: Plan, options: Options
     if blank_cells:
         notes.append(f"{blank_cells:,} blank count cell{'s' if blank_cells != 1 else ''} read "
                      "as 0.")
+    outcomes: tuple[applicants.Outcome, ...] = ()
+    if plan.form in applicants.FORMS:  # one row per applicant: three 0/1 counts per row
+        value_columns, outcomes = applicants.count_stages(
+            rows, f, plan, options.status_map, counts, notes, unrecognised)
     for col in plan.unrecognised_headers:
         filled = int((f[col].codes >= 0).sum())
         unrecognised.setdefault("column headers", {})[headers[col]] = filled
@@ -419,7 +431,7 @@ def build(raw: RawTable, plan: Plan, options: Options
             rows.exclude(mask, "duplicate staff number", col, ids.text(dup[:50]))
         how["staff_id"] = how.get("staff_id", "") + " (repeats within an organisation and " \
                                                     "year are duplicates)"
-    elif plan.layout != "staff":
+    elif plan.layout != "staff" and plan.form not in applicants.FORMS:
         _exclude_duplicate_keys(rows, plan, f, org, year, sg_raw, band, eth_raw, stage,
                                 org_codes, notes)
 
@@ -472,6 +484,10 @@ def build(raw: RawTable, plan: Plan, options: Options
             else:
                 stages_here = None
             parts.append((where, groups_here, stages_here, counts[col][where]))
+    parts = staff_group_totals.count_once(
+        rows, parts, nesting, org=org, year=year_idx, band=band, staff_group=sg,
+        org_codes=org_codes, years=years, band_names=BANDS, notes=notes)
+    exclusions, ok = rows.exclusions(), rows.ok
     if plan.total_column is not None:
         _check_totals(f[plan.total_column], where, counts, value_columns, rows.rownums, notes,
                       headers[plan.total_column])
@@ -515,7 +531,7 @@ def build(raw: RawTable, plan: Plan, options: Options
         years=tuple(int(y) for y in sorted(table["year"].unique())),
         column_mapping=mapping, unrecognised=unrecognised,
         notes=tuple(dict.fromkeys(notes)), column_matches=how, form=plan.form,
-        org_given=org_given, year_given=year_given,
+        org_given=org_given, year_given=year_given, outcomes=outcomes,
         ignored_columns=tuple((headers[i], why) for i, why in plan.ignored_columns))
     return table, report
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from wres_core.errors import IngestError
 from wres_core.ethnicity import match_ethnicity
+from wres_core.ingest import applicants
 from wres_core.ingest.source import RawTable
 from wres_core.ingest.values import (
     STAGE_COLUMNS,
@@ -30,7 +31,7 @@ LAYOUTS = ("aggregate", "wide", "staff", "recruitment")
 KINDS = ("workforce", "recruitment")
 #: Names a caller may use as keys of ``mapping``.
 MAPPABLE = ("org_code", "org_name", "org", "region", "org_type", "year", "staff_group", "band",
-            "ethnicity", "headcount", "stage", "staff_id", *STAGE_COLUMNS)
+            "ethnicity", "headcount", "stage", "staff_id", *STAGE_COLUMNS, "status")
 
 _GROUP_NAMES = {"white": ("White", "White"), "bme": ("BME", "BME (not specified)"),
                 "unknown": ("Unknown", "Unknown"), "mixed": ("BME", "Mixed"),
@@ -218,8 +219,12 @@ def plan_columns(raw: RawTable, *, layout: str | None, kind: str | None,
                 how["stage"] = f"values of '{headers[i]}' are recruitment stages"
                 break
     stage_columns = [(columns[s], s) for s in STAGE_COLUMNS if s in columns]
+    # One row per applicant (yes/no stage columns, or an outcome column): applicants.py.
+    applicant_form = applicants.detect_form(raw, columns, how, taken, stage_columns, kind)
+    stage_columns = [(columns[s], s) for s in STAGE_COLUMNS if s in columns]
     if kind is None:
-        kind = "recruitment" if ("stage" in columns or stage_columns) else "workforce"
+        kind = ("recruitment" if ("stage" in columns or stage_columns or applicant_form)
+                else "workforce")
 
     plan = Plan(kind=kind, layout="", form="", columns=columns, how=how, notes=notes)
     no_ethnicity = IngestError(
@@ -275,7 +280,9 @@ def plan_columns(raw: RawTable, *, layout: str | None, kind: str | None,
         plan.layout = chosen
     else:
         plan.layout = "recruitment"
-        if "stage" in columns and has_ethnicity:
+        if applicant_form is not None:
+            plan.form = applicant_form
+        elif "stage" in columns and has_ethnicity:
             if "headcount" not in columns:
                 raise no_count("for the stage and ethnicity columns")
             plan.form = "long"
@@ -292,7 +299,7 @@ def plan_columns(raw: RawTable, *, layout: str | None, kind: str | None,
                 "columns named 'Applied', 'Shortlisted' and 'Appointed'. The file's columns "
                 f"are: {_headers_text(raw)}.",
                 "Rename the columns, or choose them in the column mapping.")
-        if plan.form == "stage-wide":
+        if plan.form in ("stage-wide", applicants.FLAGS):
             if not any(s in ("shortlisted", "appointed") for _, s in stage_columns):
                 raise IngestError(
                     name, "The recruitment counts have neither a shortlisted nor an "

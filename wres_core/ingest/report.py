@@ -27,6 +27,8 @@ EXCLUSION_REASONS = (
     "count too large",
     "duplicate staff number",
     "duplicate key",
+    "outcome not counted",  # an applicant whose outcome is mapped to "left out"
+    "part of a staff group total",  # see ingest/staff_group_totals.py
 )
 
 MAX_ROWS_LISTED = 20
@@ -89,6 +91,9 @@ class DataQualityReport:
     year_given: bool = True
     #: Columns of numbers that were not read: (header, why).
     ignored_columns: tuple[tuple[str, str], ...] = ()
+    #: Applicant files: each outcome value, the stage it counted as, and how many applicants
+    #: (``ingest.applicants.Outcome``); empty for count files.
+    outcomes: tuple = ()
 
     def excluded_by_reason(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -102,7 +107,9 @@ class DataQualityReport:
             "aggregate": "one row per count",
             "wide": "one column per ethnic group",
             "staff": "one row per member of staff",
-            "recruitment": f"recruitment counts ({self.form or 'long'})",
+            "recruitment": (f"recruitment, one row per applicant ({self.form})"
+                            if self.form.startswith("applicant") else
+                            f"recruitment counts ({self.form or 'long'})"),
         }.get(self.layout, self.layout)
         lines = [f"{self.source}: read {self.rows_read:,} rows as {self.kind} data "
                  f"({layout})."]
@@ -138,6 +145,9 @@ class DataQualityReport:
             lines.append("Not read: " + "; ".join(f"column '{header}' ({why})"
                                                   for header, why in self.ignored_columns)
                          + ".")
+        if self.outcomes:
+            lines.append("Applicant outcomes: " + "; ".join(
+                f"'{o.value}' -> {o.stage} ({o.applicants:,})" for o in self.outcomes) + ".")
         lines.extend(self.notes)
         return lines
 
