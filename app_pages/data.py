@@ -79,7 +79,8 @@ def outcome_pickers(key: str, outcomes, status_map: dict[str, str]) -> None:
         current = status_map.get(outcome.value, outcome.stage)
         current = current if current in STAGE_CHOICES else LEFT_OUT
         chosen = grid[i % 2].selectbox(
-            f"'{outcome.value}' ({outcome.applicants:,} applicants)", STAGE_CHOICES,
+            f"'{outcome.value}' ({outcome.applicants:,} "
+            f"applicant{'s' if outcome.applicants != 1 else ''})", STAGE_CHOICES,
             index=STAGE_CHOICES.index(current), format_func=STAGE_WORDS.get,
             key=f"{key}_status_{outcome.value}")
         if chosen != outcome.stage or outcome.value in status_map:

@@ -64,6 +64,10 @@ def _empty_unknown_by_band() -> pd.DataFrame:
                          "unknown_share": pd.Series([], dtype="float64")})
 
 
+_APPLICANT_FORMS = {"applicant flags": "one row per applicant, with yes/no stage columns",
+                    "applicant status": "one row per applicant, with an outcome column"}
+
+
 @dataclass(frozen=True, eq=False)
 class DataQualityReport:
     """What was read, what was used, what was left out and why."""
@@ -107,9 +111,8 @@ class DataQualityReport:
             "aggregate": "one row per count",
             "wide": "one column per ethnic group",
             "staff": "one row per member of staff",
-            "recruitment": (f"recruitment, one row per applicant ({self.form})"
-                            if self.form.startswith("applicant") else
-                            f"recruitment counts ({self.form or 'long'})"),
+            "recruitment": _APPLICANT_FORMS.get(
+                self.form, f"recruitment counts ({self.form or 'long'})"),
         }.get(self.layout, self.layout)
         lines = [f"{self.source}: read {self.rows_read:,} rows as {self.kind} data "
                  f"({layout})."]
@@ -135,9 +138,10 @@ class DataQualityReport:
                     f"band {worst['band']} ({worst['unknown_share']:.1%}).")
         orgs = len(self.organisations)
         shown_orgs = ", ".join(self.organisations[:5]) + (" ..." if orgs > 5 else "")
-        lines.append(f"{orgs} organisation{'s' if orgs != 1 else ''} ({shown_orgs}); "
-                     f"year{'s' if len(self.years) != 1 else ''} "
-                     f"{', '.join(format_year(y) for y in self.years)}.")
+        years = ", ".join(format_year(y) for y in self.years)
+        if not years.startswith("year"):  # format_year's "year not given" says it already
+            years = f"year{'s' if len(self.years) != 1 else ''} {years}"
+        lines.append(f"{orgs} organisation{'s' if orgs != 1 else ''} ({shown_orgs}); {years}.")
         if self.column_matches:
             lines.append("Columns: " + "; ".join(
                 f"{k} <- {v}" for k, v in self.column_matches.items()) + ".")
