@@ -41,7 +41,7 @@ def test_total_and_parts_file_counts_each_person_once():
     assert ("Staff group 'All staff' is the total of 'Clinical', 'Non-clinical' in the same "
             "file: added up, people would be counted twice. In 2 organisation, year and band "
             "groups the parts add up to the total (74 people): the parts were counted and the "
-            "5 total rows left out. In 1 group the parts do not add up to the total (RAA 2024 "
+            "5 total rows left out. In 1 group the parts do not add up to the total (RAA 2024, "
             "band 7: parts 14, total 16): the total was counted there and the 4 part rows left "
             "out, so those have no staff-group breakdown.") in report.notes, report.notes
 
@@ -91,3 +91,35 @@ def test_one_row_per_person_has_no_totals():
     result = read_table(text, name="staff.csv")
     assert result.layout == "staff"
     assert int(result.table["headcount"].sum()) == 3 and result.report.rows_excluded == 0
+
+
+RECRUITMENT = ("Staff group,Ethnicity,Applied,Shortlisted,Appointed\n"
+               "All staff,White,100,30,10\nAll staff,BME,80,20,4\n"
+               "Clinical,White,60,20,7\nClinical,BME,50,12,3\n"
+               "Non-clinical,White,40,10,3\nNon-clinical,BME,30,8,{last}\n")
+
+
+def by_stage(table) -> dict[tuple[str, str, str], int]:
+    counts = table.groupby(["staff_group", "stage", "ethnicity"], observed=True)["headcount"].sum()
+    return {(str(g), str(s), str(e)): int(n) for (g, s, e), n in counts.items() if n}
+
+
+def test_recruitment_totals_beside_staff_groups_are_compared_stage_by_stage():
+    # Parts add up at every stage (60 + 40 = 100, 50 + 30 = 80, 20 + 10 = 30, 12 + 8 = 20,
+    # 7 + 3 = 10, 3 + 1 = 4): the parts are counted, the All staff rows left out.
+    result = read_table(RECRUITMENT.format(last=1).encode(), name="recruitment.csv")
+    assert by_stage(result.table)[("Clinical", "appointed", "BME")] == 3
+    assert int(result.table["headcount"].sum()) == 100 + 80 + 30 + 20 + 10 + 4
+    assert [(e.reason, e.rows) for e in result.report.exclusions] == [("total row", (2, 3))]
+    assert any("the parts add up to the total (244 counts)" in n for n in result.report.notes)
+    # Non-clinical BME appointed 0: parts 3 + 0 = 3 appointed against the total's 4. The
+    # total is counted at every stage, and the parts left out.
+    result = read_table(RECRUITMENT.format(last=0).encode(), name="recruitment.csv")
+    assert by_stage(result.table) == {
+        ("All staff", "applied", "White"): 100, ("All staff", "shortlisted", "White"): 30,
+        ("All staff", "appointed", "White"): 10, ("All staff", "applied", "BME"): 80,
+        ("All staff", "shortlisted", "BME"): 20, ("All staff", "appointed", "BME"): 4}
+    assert [(e.reason, e.rows) for e in result.report.exclusions] == [
+        ("part of a staff group total", (4, 5, 6, 7))]
+    assert any("(ORG year not given, all bands: parts 243, total 244)" in n
+               for n in result.report.notes), result.report.notes

@@ -114,6 +114,8 @@ def count_once(rows, parts: list, nesting: Nesting | None, *, org: np.ndarray,
                                  for p in parts]),
         "count": np.concatenate([p[3] for p in parts]), "level": level,
         "wres_group": staff_group[row], "label": nesting.codes[row]})
+    # Recruitment cells add up applied, shortlisted and appointed: counts, not people.
+    unit = "counts" if any(p[2] is not None for p in parts) else "people"
     left_out = np.zeros(rows.n, dtype=bool)
     totals_out = np.zeros(rows.n, dtype=bool)
     reports = []
@@ -140,7 +142,7 @@ def count_once(rows, parts: list, nesting: Nesting | None, *, org: np.ndarray,
         totals_out[drop_total] = True
         left_out[drop_parts] = True
         reports.append(_note(live, agree, scope_sums, nesting, org_codes, years, band_names,
-                             drop_total, drop_parts))
+                             drop_total, drop_parts, unit))
     if not (left_out.any() or totals_out.any()):
         return parts
     for mask, reason in ((totals_out, TOTAL_ROW), (left_out, PART_ROW)):
@@ -168,11 +170,11 @@ def _where(key: tuple, org_codes: list[str], years: np.ndarray,
     org, year, band = key[:3]
     band_text = band_names[band]
     band_text = "all bands" if band_text == schema.ALL_BANDS else f"band {band_text}"
-    return f"{org_codes[org]} {format_year(int(years[year]))} {band_text}"
+    return f"{org_codes[org]} {format_year(int(years[year]))}, {band_text}"
 
 
 def _note(live, agree, scope_sums, nesting, org_codes, years, band_names,
-          drop_total, drop_parts) -> str:
+          drop_total, drop_parts, unit) -> str:
     total_names, part_names = _names(live, nesting, "total"), _names(live, nesting, "parts")
     out = [f"Staff group {total_names} is the total of {part_names} in the same file: added "
            "up, people would be counted twice."]
@@ -180,7 +182,7 @@ def _note(live, agree, scope_sums, nesting, org_codes, years, band_names,
     if n_agree:
         people = int(scope_sums.loc[agree[agree].index, "total"].sum())
         out.append(f"In {n_agree} organisation, year and band group{'s' if n_agree != 1 else ''}"
-                   f" the parts add up to the total ({people:,} people): the parts were counted "
+                   f" the parts add up to the total ({people:,} {unit}): the parts were counted "
                    f"and the {_rows(drop_total)} left out.")
     differ = agree[~agree].index
     if len(differ):
