@@ -26,12 +26,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from wres_core.errors import IngestError
-from wres_core.ingest.source import RawTable
+from wres_core.ingest.source import Factor, RawTable
 from wres_core.ingest.values import _read_data_csv, header_key, stage_of
+
+if TYPE_CHECKING:  # the reader's per-row state and plan (they import this module)
+    from wres_core.ingest.build import _Rows
+    from wres_core.ingest.plan import Plan
+
+Unrecognised = dict[str, dict[str, int]]
 
 FLAGS = "applicant flags"
 STATUS = "applicant status"
@@ -203,9 +210,9 @@ class Outcome:
     how: str          # "the status table", "your mapping", "blank: still open" ...
 
 
-def count_stages(rows, factors, plan, status_map: Mapping[str, str] | None,
-                 counts: dict[int, np.ndarray], notes: list[str],
-                 unrecognised: dict[str, dict[str, int]]
+def count_stages(rows: _Rows, factors: dict[int, Factor], plan: Plan,
+                 status_map: Mapping[str, str] | None, counts: dict[int, np.ndarray],
+                 notes: list[str], unrecognised: Unrecognised
                  ) -> tuple[list[tuple[int, int, int]], tuple[Outcome, ...]]:
     """Each applicant row as three 0/1 counts (applied, shortlisted, appointed).
 
@@ -228,7 +235,9 @@ def count_stages(rows, factors, plan, status_map: Mapping[str, str] | None,
     return value_columns, outcomes
 
 
-def _reached_from_flags(rows, factors, plan, notes, unrecognised):
+def _reached_from_flags(rows: _Rows, factors: dict[int, Factor], plan: Plan,
+                        notes: list[str], unrecognised: Unrecognised
+                        ) -> tuple[np.ndarray, tuple[Outcome, ...]]:
     headers = rows.raw.headers
     flags = {}
     for col, stage in plan.stage_columns:
@@ -267,7 +276,9 @@ def _reached_from_flags(rows, factors, plan, notes, unrecognised):
     return reached, outcomes
 
 
-def _reached_from_status(rows, factor, col, headers, user_map, notes, unrecognised):
+def _reached_from_status(rows: _Rows, factor: Factor, col: int, headers: list[str],
+                         user_map: dict[str, str], notes: list[str],
+                         unrecognised: Unrecognised) -> tuple[np.ndarray, tuple[Outcome, ...]]:
     table = status_stages()
     stages, hows = [], []
     for label in factor.labels:

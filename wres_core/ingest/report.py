@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from wres_core.formatting import format_year
+
+if TYPE_CHECKING:
+    from wres_core.ingest.applicants import Outcome
 
 #: Reasons a source row is excluded, in the order they are checked: a row with several
 #: problems is counted once, under the first.
@@ -97,7 +101,7 @@ class DataQualityReport:
     ignored_columns: tuple[tuple[str, str], ...] = ()
     #: Applicant files: each outcome value, the stage it counted as, and how many applicants
     #: (``ingest.applicants.Outcome``); empty for count files.
-    outcomes: tuple = ()
+    outcomes: tuple[Outcome, ...] = ()
 
     def excluded_by_reason(self) -> dict[str, int]:
         out: dict[str, int] = {}

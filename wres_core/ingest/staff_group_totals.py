@@ -27,6 +27,7 @@ have no totals: each row is someone, so nothing here applies to them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,14 @@ from wres_core.ethnicity import clean_label
 from wres_core.formatting import format_year
 from wres_core.ingest import applicants
 from wres_core.ingest.values import is_total_label
+
+if TYPE_CHECKING:  # the reader's per-row state and plan (they import this module)
+    from wres_core.ingest.build import _Rows
+    from wres_core.ingest.plan import Plan
+    from wres_core.ingest.source import Factor
+
+#: The reader's long parts: (rows, ethnic group, stage or None, count) arrays.
+Parts = list[tuple[np.ndarray, np.ndarray, "np.ndarray | None", np.ndarray]]
 
 TOTAL_ROW = "total row"
 PART_ROW = "part of a staff group total"
@@ -56,11 +65,12 @@ class Nesting:
     column: int                  # the column the labels came from (for the exclusions)
 
 
-def _per_person(plan) -> bool:
+def _per_person(plan: Plan) -> bool:
     return plan.layout == "staff" or plan.form in applicants.FORMS
 
 
-def column_nesting(plan, factor, groups: list[str | None], column: int) -> Nesting | None:
+def column_nesting(plan: Plan, factor: Factor, groups: list[str | None], column: int
+                   ) -> Nesting | None:
     """The nesting of a staff group column; ``groups`` is each label's WRES staff group."""
     if _per_person(plan):
         return None
@@ -71,7 +81,7 @@ def column_nesting(plan, factor, groups: list[str | None], column: int) -> Nesti
     return Nesting(tuple(factor.labels), factor.codes, level, column)
 
 
-def grand_totals(total_labels: np.ndarray, staff_group, band) -> np.ndarray:
+def grand_totals(total_labels: np.ndarray, staff_group: Factor, band: Factor) -> np.ndarray:
     """Rows whose staff group is a total and whose band is blank, in a file that also has
     staff groups: the file's grand total row ("Total, , 167, 45"), not a staff group."""
     total_labels = np.asarray(total_labels, dtype=bool)
@@ -80,7 +90,7 @@ def grand_totals(total_labels: np.ndarray, staff_group, band) -> np.ndarray:
     return np.append(total_labels, False)[staff_group.codes] & (band.codes < 0)
 
 
-def section_nesting(plan, section_group: np.ndarray, column: int) -> Nesting | None:
+def section_nesting(plan: Plan, section_group: np.ndarray, column: int) -> Nesting | None:
     """The nesting of a wide template's staff group sections (heading rows)."""
     if _per_person(plan):
         return None
@@ -89,10 +99,10 @@ def section_nesting(plan, section_group: np.ndarray, column: int) -> Nesting | N
     return Nesting(tuple(schema.STAFF_GROUPS), section_group, level, column)
 
 
-def count_once(rows, parts: list, nesting: Nesting | None, *, org: np.ndarray,
+def count_once(rows: _Rows, parts: Parts, nesting: Nesting | None, *, org: np.ndarray,
                year: np.ndarray, band: np.ndarray, staff_group: np.ndarray,
                org_codes: list[str], years: np.ndarray, band_names: tuple[str, ...],
-               notes: list[str]) -> list:
+               notes: list[str]) -> Parts:
     """The reader's long parts with each person counted once (see the module's rule).
 
     ``parts`` is the reader's list of ``(rows, ethnic group, stage or None, count)`` arrays;
