@@ -13,7 +13,11 @@ from pathlib import Path
 from apptest_helpers import SAMPLE, assert_ok, stage_table, switch, texts
 
 ESR = SAMPLE / "trust_esr_extract.csv"
-STATUS = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "applicants_status.csv"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+STATUS = FIXTURES / "applicants_status.csv"
+# A second trust (RAA, 2024) beside the ESR trust: the applicant file could belong to either,
+# so it is attached only when the user says which.
+OTHER_TRUST = FIXTURES / "staff_groups_total_and_parts.csv"
 REREAD = "Read the file again with these choices"
 
 
@@ -27,21 +31,26 @@ def outcome_table(at):
 
 def test_an_applicant_file_given_to_the_esr_trust_shows_its_stages_on_the_funnel(
         uploaded_app):
-    at = uploaded_app({ESR.name: ESR.read_bytes(), STATUS.name: STATUS.read_bytes()})
+    at = uploaded_app({ESR.name: ESR.read_bytes(), STATUS.name: STATUS.read_bytes(),
+                       OTHER_TRUST.name: OTHER_TRUST.read_bytes()})
+    switch(at, "funnel")
+    at.selectbox(key="org_code").set_value("SYN041").run()
+    assert any("No recruitment data" in t for t in texts(at.main.info) + texts(
+        at.main.warning)), "before 'belongs to', SYN041 has no recruitment data"
     switch(at, "data")
     key = f"belong_{hashlib.sha256(STATUS.read_bytes()).hexdigest()[:12]}"
-    assert at.selectbox(key=f"{key}_org").options[1:] == [
-        "Abbot’s Marrow University Hospitals Trust (synthetic) (SYN041)"]
+    assert sorted(at.selectbox(key=f"{key}_org").options[1:]) == [
+        "Abbot’s Marrow University Hospitals Trust (synthetic) (SYN041)", "RAA (RAA)"]
     at.selectbox(key=f"{key}_org").set_value("SYN041")
     at.number_input(key=f"{key}_year").set_value(2024)
     next(b for b in at.button if b.label == "Use these").click()
     assert_ok(at.run())
     assert ("Rows used", "28") in metrics(at) and ("Rows left out", "2") in metrics(at)
-    assert texts(at.success) == ["Ready: 1 organisation(s), years 2024. Choose the trust and "
+    assert texts(at.success) == ["Ready: 2 organisation(s), years 2024. Choose the trust and "
                                  "year in the sidebar, then open the Progression funnel."]
 
     switch(at, "funnel")
-    assert at.selectbox(key="org_code").value == "SYN041"
+    at.selectbox(key="org_code").set_value("SYN041").run()
     assert not any("No recruitment data" in t for t in texts(at.main.info) + texts(
         at.main.warning)), "the funnel still says there is no recruitment data"
     table = stage_table(at).set_index("Stage")
