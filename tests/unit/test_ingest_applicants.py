@@ -124,6 +124,8 @@ def test_a_flags_file_is_counted_with_its_organisation_and_year():
     assert [(e.reason, e.column, e.rows, e.examples) for e in report.exclusions] == [
         ("unrecognised stage", "Shortlisted Y/N", (25,), ("Maybe",))]
     assert "1 blank cell in 'Shortlisted Y/N' read as No." in report.notes
+    assert ("Values in 'Shortlisted Y/N' that are neither yes nor no: 'Maybe' (1); those "
+            "applicants are left out. Correct them in the file (Y or N).") in report.notes
     assert ("1 applicant marked appointed but not shortlisted: counted as shortlisted too (an "
             "appointed applicant was shortlisted).") in report.notes
 

@@ -222,7 +222,7 @@ def count_stages(rows: _Rows, factors: dict[int, Factor], plan: Plan,
     """
     headers = rows.raw.headers
     if plan.form == FLAGS:
-        reached, outcomes = _reached_from_flags(rows, factors, plan, notes, unrecognised)
+        reached, outcomes = _reached_from_flags(rows, factors, plan, notes)
     else:
         reached, outcomes = _reached_from_status(rows, factors[plan.columns["status"]],
                                                  plan.columns["status"], headers,
@@ -236,8 +236,7 @@ def count_stages(rows: _Rows, factors: dict[int, Factor], plan: Plan,
 
 
 def _reached_from_flags(rows: _Rows, factors: dict[int, Factor], plan: Plan,
-                        notes: list[str], unrecognised: Unrecognised
-                        ) -> tuple[np.ndarray, tuple[Outcome, ...]]:
+                        notes: list[str]) -> tuple[np.ndarray, tuple[Outcome, ...]]:
     headers = rows.raw.headers
     flags = {}
     for col, stage in plan.stage_columns:
@@ -250,10 +249,12 @@ def _reached_from_flags(rows: _Rows, factors: dict[int, Factor], plan: Plan,
         known = np.array([v is not None for v in per_label] + [True])
         yes = np.array([bool(v) for v in per_label] + [False])
         unknown_rows = ~known[factor.codes]
-        if unknown_rows.any():
+        if unknown_rows.any():  # not mappable by hand: say so plainly instead
             found = np.bincount(factor.codes[unknown_rows], minlength=len(factor.labels))
-            unrecognised.setdefault(headers[col], {}).update(
-                {factor.labels[i]: int(found[i]) for i in np.flatnonzero(found)})
+            shown = ", ".join(f"'{factor.labels[i]}' ({int(found[i]):,})"
+                              for i in np.flatnonzero(found))
+            notes.append(f"Values in '{headers[col]}' that are neither yes nor no: {shown}; "
+                         "those applicants are left out. Correct them in the file (Y or N).")
             rows.exclude(unknown_rows, "unrecognised stage", col)
         blank = int((factor.codes < 0).sum())
         if blank:
