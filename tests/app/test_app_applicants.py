@@ -1,5 +1,6 @@
-"""Applicant-level recruitment files on the Data page, and a file without organisation or year
-given to its trust with the "belongs to" pickers (issue 12, items 4 and 5).
+"""Applicant-level recruitment files on the Data page, a file without organisation or year
+given to its trust with the "belongs to" pickers, and a total staff group beside its parts
+(issue 12, items 4, 5 and 6).
 
 Expected counts are the hand counts of tests/fixtures/ingest/applicants_status.csv (see
 tests/unit/test_ingest_applicants.py for the rows behind each figure).
@@ -87,3 +88,17 @@ def test_the_outcome_mapping_is_shown_and_can_be_corrected(uploaded_app):
              for r in outcome_table(at).to_dict("records")}
     assert shown["On hold"] == ("Applied only", 2, "your mapping")
     assert shown["Offer declined"] == ("Shortlisted (and applied)", 1, "your mapping")
+
+
+def test_a_total_beside_its_parts_is_said_on_the_data_page(uploaded_app):
+    """Issue 12 item 6: the note with both sums, and the rows left out, as the unit test's
+    hand count of staff_groups_total_and_parts.csv gives them."""
+    at = uploaded_app({OTHER_TRUST.name: OTHER_TRUST.read_bytes()})
+    switch(at, "data")
+    page = " ".join(t.replace("\\", "") for t in texts(at.main.markdown))
+    assert "Staff group 'All staff' is the total of 'Clinical', 'Non-clinical'" in page
+    assert "(RAA 2024, band 7: parts 14, total 16): the total was counted there" in page
+    left_out = {r["Reason"]: r["Rows"] for f in at.dataframe if "Reason" in f.value.columns
+                for r in f.value.to_dict("records")}
+    assert left_out == {"total row": 5, "part of a staff group total": 4}
+    assert ("Rows used", "16") in metrics(at)
