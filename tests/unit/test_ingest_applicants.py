@@ -167,3 +167,16 @@ def test_an_applicant_file_without_organisation_attaches_to_the_trust_beside_it(
         "recruitment:shortlisted-appointed")
     # White 4 of 7 shortlisted appointed, BME 1 of 5 (hand counts above).
     assert stage.ratio == pytest.approx((4 / 7) / (1 / 5), rel=1e-12)
+
+
+def test_an_outcome_column_is_found_by_its_values_whatever_its_header():
+    text = (b"Candidate,Ethnicity,Progress\n1,White,Interviewed\n2,White,Not shortlisted\n"
+            b"3,BME,Offered\n4,BME,Withdrawn\n")
+    result = read_table(text, name="progress.csv")
+    assert result.report.column_matches["status"] == ("values of 'Progress' are applicant "
+                                                      "outcomes")
+    # White: 2 applied, 1 shortlisted (Interviewed); BME: 2 applied, 1 shortlisted and
+    # appointed (Offered).
+    assert by_stage(result.table) == {("applied", "White"): 2, ("shortlisted", "White"): 1,
+                                      ("applied", "BME"): 2, ("shortlisted", "BME"): 1,
+                                      ("appointed", "BME"): 1}
