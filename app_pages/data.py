@@ -14,22 +14,31 @@ from wres_core.bands import BAND_ORDER
 from wres_core.errors import IngestError
 from wres_core.formatting import format_year
 from wres_core.ingest import peek_table
+from wres_core.ingest.applicants import LEFT_OUT, STAGE_CHOICES
 from wres_core.schema import ETHNIC_GROUPS
 
 INTRO = ("Upload workforce files (an ESR staff-level extract, the WRES data-collection "
          "spreadsheet, a table of headcounts by band and ethnicity) and recruitment files "
-         "(applied, shortlisted and appointed by ethnicity), as CSV or Excel, several at once. "
+         "(applied, shortlisted and appointed by ethnicity, or one row per applicant with "
+         "their outcome, as NHS Jobs and Trac export), as CSV or Excel, several at once. "
          "Each file is read on its own; you can correct how it was read below. **Your files "
          "stay in this browser session's memory**: they are never written to disk or shared.")
 LAYOUTS = {None: "Detect automatically", "aggregate": "Counts (one row per count)",
            "wide": "Wide (one column per ethnic group)", "staff": "Staff-level (one row "
            "per person)", "recruitment": "Recruitment counts"}
 MAPPABLE_COLUMNS = ("org_code", "org_name", "region", "org_type", "year", "staff_group",
-                    "band", "ethnicity", "headcount", "stage", "staff_id")
+                    "band", "ethnicity", "headcount", "stage", "staff_id", "status")
 NOT_USED = "(not in this file)"
 EXCLUDE = "(leave out)"
 ETHNICITY_CHOICES = ("White", "BME", "Unknown") + tuple(
     g for g in ETHNIC_GROUPS if g not in ("White", "Unknown"))
+OUTCOMES_HEADING = ("**How each applicant outcome was counted.** An applicant counted as "
+                    "appointed is also counted as shortlisted and applied; one shortlisted is "
+                    "also counted as applied. Change any of them under 'Correct how this file "
+                    "is read'.")
+STAGE_WORDS = {"applied": "Applied only", "shortlisted": "Shortlisted (and applied)",
+               "appointed": "Appointed (and shortlisted, applied)", LEFT_OUT: "Left out",
+               "not recognised": "Not recognised: left out"}
 
 st.title("Data")
 st.markdown(INTRO)
@@ -61,9 +70,27 @@ if not uploads:
     st.stop()
 
 
+def outcome_pickers(key: str, outcomes, status_map: dict[str, str]) -> None:
+    """One stage picker per outcome value of an applicant file (the value may be re-mapped;
+    a blank outcome is always counted as applied)."""
+    st.markdown("**Applicant outcomes**: the stage each outcome counts as")
+    grid = st.columns(2)
+    for i, outcome in enumerate(o for o in outcomes if o.value != "(blank)"):
+        current = status_map.get(outcome.value, outcome.stage)
+        current = current if current in STAGE_CHOICES else LEFT_OUT
+        chosen = grid[i % 2].selectbox(
+            f"'{outcome.value}' ({outcome.applicants:,} "
+            f"applicant{'s' if outcome.applicants != 1 else ''})", STAGE_CHOICES,
+            index=STAGE_CHOICES.index(current), format_func=STAGE_WORDS.get,
+            key=f"{key}_status_{outcome.value}")
+        if chosen != outcome.stage or outcome.value in status_map:
+            status_map[outcome.value] = chosen
+
+
 def correction_form(upload: state.Upload, headers: tuple[str, ...],
-                    unrecognised: dict[str, dict[str, int]]) -> None:
-    """Column pickers, layout and sheet choice, and hand mapping of unrecognised labels."""
+                    unrecognised: dict[str, dict[str, int]], report=None) -> None:
+    """Column pickers, layout and sheet choice, and hand mapping of unrecognised labels (and
+    of an applicant file's outcomes)."""
     overrides = dict(upload.overrides)
     key = f"fix_{upload.digest[:12]}"
     with st.form(key):
@@ -89,7 +116,16 @@ def correction_form(upload: state.Upload, headers: tuple[str, ...],
                 key=f"{key}_col_{canonical}")
         band_map = dict(overrides.get("band_map") or {})
         ethnicity_map = dict(overrides.get("ethnicity_map") or {})
+        status_map = dict(overrides.get("status_map") or {})
+        outcome_columns = set()
+        if report is not None and report.outcomes:
+            outcome_columns = {report.column_mapping.get(c) for c in
+                               ("status", "shortlisted", "appointed")}
+            if report.form == "applicant status":
+                outcome_pickers(key, report.outcomes, status_map)
         for column, labels in unrecognised.items():
+            if column in outcome_columns:  # outcomes are mapped above, not as labels
+                continue
             is_band = "band" in column.lower() or column == "band"
             st.markdown(f"**Labels not recognised in '{plain(column)}'**: choose what each "
                         "means, or leave it out")
@@ -107,7 +143,8 @@ def correction_form(upload: state.Upload, headers: tuple[str, ...],
             new = {"layout": layout, "sheet": sheet,
                    "mapping": {c: (None if v == NOT_USED else v) for c, v in picked.items()
                                if v is not None} or None,
-                   "band_map": band_map or None, "ethnicity_map": ethnicity_map or None}
+                   "band_map": band_map or None, "ethnicity_map": ethnicity_map or None,
+                   "status_map": status_map or None}
             state.set_overrides(upload.name, {k: v for k, v in new.items() if v})
             st.rerun()
 
@@ -194,7 +231,7 @@ for upload in list(uploads.values()):
             belongs_to_form(upload, report, named_orgs, sorted(named_years))
         # The report's own "Columns:" line names the internal fields: shown in words instead.
         lines = [in_words(line) for line in report.summary_lines()
-                 if not line.startswith("Columns: ")]
+                 if not line.startswith(("Columns: ", "Applicant outcomes: "))]
         summary = summary_markdown(lines)
         if report.column_matches:
             summary += "\n- " + column_matches_markdown(report.column_matches)
@@ -205,12 +242,17 @@ for upload in list(uploads.values()):
                            "Row numbers (first 20)": ", ".join(map(str, e.rows)),
                            "Examples": ", ".join(e.examples)} for e in report.exclusions],
                          hide_index=True)
+        if report.outcomes:
+            st.markdown(OUTCOMES_HEADING)
+            st.dataframe([{"Outcome in the file": o.value, "Counted as": STAGE_WORDS[o.stage],
+                           "Applicants": o.applicants, "From": o.how}
+                          for o in report.outcomes], hide_index=True)
         if len(report.unknown_by_band):
             with st.expander("Unknown ethnicity by band"):
                 st.dataframe(report.unknown_by_band, hide_index=True)
         with st.expander("Correct how this file is read",
                          expanded=bool(report.unrecognised)):
-            correction_form(upload, result.headers, report.unrecognised)
+            correction_form(upload, result.headers, report.unrecognised, report)
         with st.expander("Preview (first 20 rows as read)"):
             st.dataframe(result.preview, hide_index=True)
 

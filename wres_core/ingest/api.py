@@ -39,6 +39,7 @@ def read_table(source: SourceLike, *, name: str | None = None, sheet: str | None
                ethnicity_map: Mapping[str, str] | None = None,
                staff_group_map: Mapping[str, str] | None = None,
                default_org: tuple[str, str] | None = None, default_year: int | None = None,
+               status_map: Mapping[str, str] | None = None,
                limits: ReadLimits = LIMITS) -> IngestResult:
     """Read one workforce or recruitment file into the clean table.
 
@@ -51,7 +52,10 @@ def read_table(source: SourceLike, *, name: str | None = None, sheet: str | None
     {raw label: canonical value} are applied before the normalisers. ``default_org`` (code,
     name) and ``default_year`` say what a file that names no organisation or no year belongs
     to; without them such a file gets ``schema.DEFAULT_ORG_CODE`` and
-    ``schema.YEAR_NOT_GIVEN`` ("not given"), never today's year. ``limits`` bounds what the
+    ``schema.YEAR_NOT_GIVEN`` ("not given"), never today's year. ``status_map`` {outcome
+    value: "applied", "shortlisted", "appointed" or "left out"} corrects how a one-row-per-
+    applicant file's outcomes are counted (before ``data/applicant_statuses.csv``; see
+    :mod:`wres_core.ingest.applicants`). ``limits`` bounds what the
     file may hold (size unpacked, ratio, columns, rows, cell length: see
     :mod:`wres_core.ingest.limits`).
 
@@ -65,7 +69,7 @@ def read_table(source: SourceLike, *, name: str | None = None, sheet: str | None
         plan = plan_columns(raw, layout=layout, kind=kind, mapping=mapping,
                             ethnicity_map=ethnicity_map)
         table, report = build(raw, plan, Options(band_map, ethnicity_map, staff_group_map,
-                                                 default_org, default_year))
+                                                 default_org, default_year, status_map))
         return IngestResult(table=table, kind=report.kind, layout=report.layout,
                             report=report, headers=tuple(raw.headers), preview=raw.preview())
     except IngestError:

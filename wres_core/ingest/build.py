@@ -19,6 +19,7 @@ from wres_core import schema
 from wres_core.bands import AFC_BANDS, BAND_ORDER, MEDICAL_GRADES, normalise_band, normalise_bands
 from wres_core.errors import IngestError
 from wres_core.ethnicity import clean_label, code_word_disagreements, normalise_ethnicities
+from wres_core.ingest import applicants, staff_group_totals
 from wres_core.ingest.plan import Plan, ethnicity_target, lookup_map
 from wres_core.ingest.report import (
     EXCLUSION_REASONS,
@@ -64,6 +65,8 @@ class Options:
     #: What a file that has no organisation or year belongs to, when the user says so.
     default_org: tuple[str, str] | None = None   # (code, name)
     default_year: int | None = None
+    #: Applicant files: {outcome value: stage}, before the status table (applicants.py).
+    status_map: Mapping[str, str] | None = None
 
 
 def _spread(per_label: np.ndarray, codes: np.ndarray, blank: object) -> np.ndarray:
@@ -208,6 +211,8 @@ class _StaffGroups:
     index: np.ndarray  # per row: index into STAFF_GROUPS (-1 = unrecognised)
     as_written: np.ndarray  # per row: the label's code, which keeps rows apart in the dup check
     heading_labels: np.ndarray  # per band label: True if it is a section heading
+    #: A total staff group beside its parts (see staff_group_totals), or None.
+    nesting: staff_group_totals.Nesting | None = None
 
 
 @dataclass
@@ -220,6 +225,8 @@ class _Ethnicity:
 class _Counts:
     value_columns: list[tuple[int, int, int]]  # column, group index, stage index (-1 = none)
     by_column: dict[int, np.ndarray]  # column -> per-row count
+    #: Applicant files: how each outcome value was counted (applicants.py).
+    outcomes: tuple[applicants.Outcome, ...] = ()
 
 
 def build(raw: RawTable, plan: Plan, options: Options
@@ -238,10 +245,13 @@ def build(raw: RawTable, plan: Plan, options: Options
     exclusions = _refuse_if_every_row_excluded(ctx)
     ok = ctx.rows.ok
     sg = _apply_medical_rule(ctx, staff_groups.index, band, ok)
-    table = _aggregate_used_rows(ctx, orgs, years, sg, band, ethnicity, stage, counts, ok)
+    table = _aggregate_used_rows(ctx, orgs, years, sg, band, ethnicity, stage, counts, ok,
+                                 staff_groups.nesting)
+    # Counting a total staff group once may leave out more rows (staff_group_totals).
+    exclusions, ok = ctx.rows.exclusions(), ctx.rows.ok
     table = _check_recruitment_table(ctx, table)
     table = schema.conform(table, plan.kind)
-    report = _report(ctx, table, exclusions, ok, orgs, years)
+    report = _report(ctx, table, exclusions, ok, orgs, years, counts.outcomes)
     return table, report
 
 
@@ -381,8 +391,10 @@ def _read_staff_groups(ctx: _Context) -> _StaffGroups:
         if "band" in cols and (plan.ethnic_columns or plan.stage_columns):
             sg, heading_labels = _section_headings(ctx.rows, ctx.f, cols["band"], plan, sg,
                                                    ctx.how, ctx.notes)
+            nesting = (staff_group_totals.section_nesting(plan, sg, cols["band"])
+                       if heading_labels.any() else None)
             # sections keep their rows apart in the duplicate check
-            return _StaffGroups(sg, sg.copy(), heading_labels)
+            return _StaffGroups(sg, sg.copy(), heading_labels, nesting)
         return _StaffGroups(sg, np.zeros(n, dtype=np.int64), np.zeros(0, dtype=bool))
     col = cols["staff_group"]
     factor = ctx.f[col]
@@ -399,16 +411,18 @@ def _read_staff_groups(ctx: _Context) -> _StaffGroups:
                          dtype=np.int64)[:-1]
     totals = np.array([is_total_label(lab) or g == schema.DEFAULT_STAFF_GROUP
                        for lab, g in zip(factor.labels, groups)] + [False])[:-1]
-    specific = np.array([g not in (None, schema.DEFAULT_STAFF_GROUP) for g in groups])
-    if not specific.any():  # "Total" / "All staff" alone: the whole workforce
-        per_label = np.where(totals, _ALL_STAFF, per_label)
+    # "Total" / "All staff" is the whole workforce; beside staff groups it is their total,
+    # counted once by staff_group_totals.count_once when the rows are aggregated.
+    per_label = np.where(totals, _ALL_STAFF, per_label)
     sg = _spread(per_label, factor.codes, -1)
-    if totals.any() and specific.any():  # "All staff" rows beside staff groups: totals
-        ctx.rows.exclude(_spread(totals, factor.codes, False), "total row", col)
+    nesting = staff_group_totals.column_nesting(ctx.plan, factor, groups, col)
+    if "band" in cols:  # "Total" with no band of its own: a grand total row
+        ctx.rows.exclude(staff_group_totals.grand_totals(totals, factor, ctx.f[cols["band"]]),
+                         "total row", col)
     ctx.rows.exclude(factor.codes < 0, "blank required field", col)
     ctx.note_unrecognised(col, (per_label < 0) & ~totals)
     ctx.rows.exclude(sg < 0, "unrecognised staff group", col)
-    return _StaffGroups(sg, factor.codes, np.zeros(0, dtype=bool))
+    return _StaffGroups(sg, factor.codes, np.zeros(0, dtype=bool), nesting)
 
 
 def _read_bands(ctx: _Context, heading_labels: np.ndarray) -> np.ndarray:
@@ -513,10 +527,14 @@ def _read_counts(ctx: _Context) -> _Counts:
     if blank_cells:
         ctx.notes.append(f"{blank_cells:,} blank count cell{'s' if blank_cells != 1 else ''} "
                          "read as 0.")
+    outcomes: tuple[applicants.Outcome, ...] = ()
+    if plan.form in applicants.FORMS:  # one row per applicant: three 0/1 counts per row
+        value_columns, outcomes = applicants.count_stages(
+            ctx.rows, f, plan, ctx.options.status_map, counts, ctx.notes, ctx.unrecognised)
     for col in plan.unrecognised_headers:
         filled = int((f[col].codes >= 0).sum())
         ctx.unrecognised.setdefault("column headers", {})[ctx.headers[col]] = filled
-    return _Counts(value_columns, counts)
+    return _Counts(value_columns, counts, outcomes)
 
 
 def _exclude_duplicates(ctx: _Context, orgs: _Organisations, years: _Years,
@@ -525,7 +543,7 @@ def _exclude_duplicates(ctx: _Context, orgs: _Organisations, years: _Years,
     """Leave out repeated people (staff-level files) or repeated keys (count files)."""
     if ctx.plan.layout == "staff" and "staff_id" in ctx.cols:
         _exclude_duplicate_staff_numbers(ctx, orgs, years)
-    elif ctx.plan.layout != "staff":
+    elif ctx.plan.layout != "staff" and ctx.plan.form not in applicants.FORMS:
         _exclude_duplicate_keys(ctx.rows, ctx.plan, ctx.f, orgs.index, years.value,
                                 staff_groups.as_written, band, ethnicity.as_written, stage,
                                 orgs.codes, ctx.notes)
@@ -597,8 +615,10 @@ def _apply_medical_rule(ctx: _Context, sg: np.ndarray, band: np.ndarray, ok: np.
 
 def _aggregate_used_rows(ctx: _Context, orgs: _Organisations, years: _Years, sg: np.ndarray,
                          band: np.ndarray, ethnicity: _Ethnicity, stage: np.ndarray | None,
-                         counts: _Counts, ok: np.ndarray) -> pd.DataFrame:
-    """The used rows in long form (one part per count column), summed per key."""
+                         counts: _Counts, ok: np.ndarray,
+                         nesting: staff_group_totals.Nesting | None) -> pd.DataFrame:
+    """The used rows in long form (one part per count column), each person once, summed per
+    key."""
     plan = ctx.plan
     group = ethnicity.group
     where = np.flatnonzero(ok)
@@ -619,6 +639,9 @@ def _aggregate_used_rows(ctx: _Context, orgs: _Organisations, years: _Years, sg:
             else:
                 stages_here = None
             parts.append((where, groups_here, stages_here, counts.by_column[col][where]))
+    parts = staff_group_totals.count_once(
+        ctx.rows, parts, nesting, org=orgs.index, year=years.index, band=band, staff_group=sg,
+        org_codes=orgs.codes, years=years.distinct, band_names=BANDS, notes=ctx.notes)
     if plan.total_column is not None:
         _check_totals(ctx.f[plan.total_column], where, counts.by_column, counts.value_columns,
                       ctx.rows.rownums, ctx.notes, ctx.headers[plan.total_column])
@@ -651,7 +674,8 @@ def _check_recruitment_table(ctx: _Context, table: pd.DataFrame) -> pd.DataFrame
 
 
 def _report(ctx: _Context, table: pd.DataFrame, exclusions: tuple[Exclusion, ...],
-            ok: np.ndarray, orgs: _Organisations, years: _Years) -> DataQualityReport:
+            ok: np.ndarray, orgs: _Organisations, years: _Years,
+            outcomes: tuple[applicants.Outcome, ...] = ()) -> DataQualityReport:
     """How the file was read: columns matched, rows used and left out, notes."""
     plan, headers, how = ctx.plan, ctx.headers, ctx.how
     mapping: dict[str, str] = {k: headers[v] for k, v in ctx.cols.items()}
@@ -671,7 +695,7 @@ def _report(ctx: _Context, table: pd.DataFrame, exclusions: tuple[Exclusion, ...
         years=tuple(int(y) for y in sorted(table["year"].unique())),
         column_mapping=mapping, unrecognised=ctx.unrecognised,
         notes=tuple(dict.fromkeys(ctx.notes)), column_matches=how, form=plan.form,
-        org_given=orgs.given, year_given=years.given,
+        org_given=orgs.given, year_given=years.given, outcomes=outcomes,
         ignored_columns=tuple((headers[i], why) for i, why in plan.ignored_columns))
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from wres_core.errors import IngestError
 from wres_core.ethnicity import match_ethnicity
+from wres_core.ingest import applicants
 from wres_core.ingest.source import RawTable
 from wres_core.ingest.values import (
     STAGE_COLUMNS,
@@ -30,7 +31,7 @@ LAYOUTS = ("aggregate", "wide", "staff", "recruitment")
 KINDS = ("workforce", "recruitment")
 #: Names a caller may use as keys of ``mapping``.
 MAPPABLE = ("org_code", "org_name", "org", "region", "org_type", "year", "staff_group", "band",
-            "ethnicity", "headcount", "stage", "staff_id", *STAGE_COLUMNS)
+            "ethnicity", "headcount", "stage", "staff_id", *STAGE_COLUMNS, "status")
 
 _GROUP_NAMES = {"white": ("White", "White"), "bme": ("BME", "BME (not specified)"),
                 "unknown": ("Unknown", "Unknown"), "mixed": ("BME", "Mixed"),
@@ -139,14 +140,19 @@ def plan_columns(raw: RawTable, *, layout: str | None, kind: str | None,
     if kind != "workforce":
         _find_stage_column_by_values(raw, found, ethnic.columns)
     stage_columns = [(found.columns[s], s) for s in STAGE_COLUMNS if s in found.columns]
+    # One row per applicant (yes/no stage columns, or an outcome column): applicants.py.
+    applicant_form = applicants.detect_form(raw, found.columns, found.how, found.taken,
+                                            stage_columns, kind)
+    stage_columns = [(found.columns[s], s) for s in STAGE_COLUMNS if s in found.columns]
     if kind is None:
-        kind = "recruitment" if ("stage" in found.columns or stage_columns) else "workforce"
+        kind = ("recruitment" if ("stage" in found.columns or stage_columns or applicant_form)
+                else "workforce")
     plan = Plan(kind=kind, layout="", form="", columns=found.columns, how=found.how,
                 notes=found.notes)
     if kind == "workforce":
         _choose_workforce_layout(raw, plan, layout, ethnic.columns)
     else:
-        _choose_recruitment_form(raw, plan, stage_columns, ethnic.columns)
+        _choose_recruitment_form(raw, plan, stage_columns, ethnic.columns, applicant_form)
     used_ethnic = _place_ethnic_columns(raw, plan, ethnic, found.taken)
     _drop_columns_the_layout_does_not_read(raw, plan, ethnic.rate_columns)
     _sort_remaining_columns(raw, plan, used_ethnic, ethnic, found.taken)
@@ -335,12 +341,15 @@ def _choose_workforce_layout(raw: RawTable, plan: Plan, layout: str | None,
 
 
 def _choose_recruitment_form(raw: RawTable, plan: Plan, stage_columns: list[tuple[int, str]],
-                             ethnic: list[tuple[int, str, str, str]]) -> None:
+                             ethnic: list[tuple[int, str, str, str]],
+                             applicant_form: str | None = None) -> None:
     """Long, stage-wide or ethnicity-wide; drop the count columns that form does not read."""
     name, headers, columns, notes = raw.source, raw.headers, plan.columns, plan.notes
     has_ethnicity = "ethnicity" in columns
     plan.layout = "recruitment"
-    if "stage" in columns and has_ethnicity:
+    if applicant_form is not None:
+        plan.form = applicant_form
+    elif "stage" in columns and has_ethnicity:
         if "headcount" not in columns:
             raise _no_count_error(raw, "for the stage and ethnicity columns")
         plan.form = "long"
@@ -357,7 +366,7 @@ def _choose_recruitment_form(raw: RawTable, plan: Plan, stage_columns: list[tupl
             "columns named 'Applied', 'Shortlisted' and 'Appointed'. The file's columns "
             f"are: {_headers_text(raw)}.",
             "Rename the columns, or choose them in the column mapping.")
-    if plan.form == "stage-wide":
+    if plan.form in ("stage-wide", applicants.FLAGS):
         if not any(s in ("shortlisted", "appointed") for _, s in stage_columns):
             raise IngestError(
                 name, "The recruitment counts have neither a shortlisted nor an "

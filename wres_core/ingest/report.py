@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from wres_core.formatting import format_year
+
+if TYPE_CHECKING:
+    from wres_core.ingest.applicants import Outcome
 
 #: Reasons a source row is excluded, in the order they are checked: a row with several
 #: problems is counted once, under the first.
@@ -27,6 +31,8 @@ EXCLUSION_REASONS = (
     "count too large",
     "duplicate staff number",
     "duplicate key",
+    "outcome not counted",  # an applicant whose outcome is mapped to "left out"
+    "part of a staff group total",  # see ingest/staff_group_totals.py
 )
 
 MAX_ROWS_LISTED = 20
@@ -62,6 +68,10 @@ def _empty_unknown_by_band() -> pd.DataFrame:
                          "unknown_share": pd.Series([], dtype="float64")})
 
 
+_APPLICANT_FORMS = {"applicant flags": "one row per applicant, with yes/no stage columns",
+                    "applicant status": "one row per applicant, with an outcome column"}
+
+
 @dataclass(frozen=True, eq=False)
 class DataQualityReport:
     """What was read, what was used, what was left out and why."""
@@ -89,6 +99,9 @@ class DataQualityReport:
     year_given: bool = True
     #: Columns of numbers that were not read: (header, why).
     ignored_columns: tuple[tuple[str, str], ...] = ()
+    #: Applicant files: each outcome value, the stage it counted as, and how many applicants
+    #: (``ingest.applicants.Outcome``); empty for count files.
+    outcomes: tuple[Outcome, ...] = ()
 
     def excluded_by_reason(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -102,7 +115,8 @@ class DataQualityReport:
             "aggregate": "one row per count",
             "wide": "one column per ethnic group",
             "staff": "one row per member of staff",
-            "recruitment": f"recruitment counts ({self.form or 'long'})",
+            "recruitment": _APPLICANT_FORMS.get(
+                self.form, f"recruitment counts ({self.form or 'long'})"),
         }.get(self.layout, self.layout)
         lines = [f"{self.source}: read {self.rows_read:,} rows as {self.kind} data "
                  f"({layout})."]
@@ -128,9 +142,10 @@ class DataQualityReport:
                     f"band {worst['band']} ({worst['unknown_share']:.1%}).")
         orgs = len(self.organisations)
         shown_orgs = ", ".join(self.organisations[:5]) + (" ..." if orgs > 5 else "")
-        lines.append(f"{orgs} organisation{'s' if orgs != 1 else ''} ({shown_orgs}); "
-                     f"year{'s' if len(self.years) != 1 else ''} "
-                     f"{', '.join(format_year(y) for y in self.years)}.")
+        years = ", ".join(format_year(y) for y in self.years)
+        if not years.startswith("year"):  # format_year's "year not given" says it already
+            years = f"year{'s' if len(self.years) != 1 else ''} {years}"
+        lines.append(f"{orgs} organisation{'s' if orgs != 1 else ''} ({shown_orgs}); {years}.")
         if self.column_matches:
             lines.append("Columns: " + "; ".join(
                 f"{k} <- {v}" for k, v in self.column_matches.items()) + ".")
@@ -138,6 +153,9 @@ class DataQualityReport:
             lines.append("Not read: " + "; ".join(f"column '{header}' ({why})"
                                                   for header, why in self.ignored_columns)
                          + ".")
+        if self.outcomes:
+            lines.append("Applicant outcomes: " + "; ".join(
+                f"'{o.value}' -> {o.stage} ({o.applicants:,})" for o in self.outcomes) + ".")
         lines.extend(self.notes)
         return lines
 
