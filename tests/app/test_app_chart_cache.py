@@ -31,8 +31,7 @@ def shared_bytes() -> bytes:
 
 
 def session_bytes(at: AppTest) -> bytes:
-    specs = at.session_state[chart_cache._SESSION_KEY] if (
-        chart_cache._SESSION_KEY in at.session_state) else {}
+    specs = at.session_state.get(chart_cache._SESSION_KEY, {})
     return b"\n".join(stored.text.encode() + b"".join(d for _, d in stored.datasets)
                       for stored in specs.values())
 
