@@ -906,62 +906,70 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 class IdColumn:
     """Staff numbers, for finding repeats without turning a million of them into Python.
 
-    ``keys`` holds each number exactly (its bytes as unsigned integers, or a code), ``hash``
-    folds them into one integer for a fast first pass; ``valid`` is False for blanks.
+    ``hash`` folds each number into one integer for a fast first pass (equal numbers, equal
+    hashes); ``exact`` gives the numbers of some rows exactly, to check the rows whose hashes
+    repeat; ``valid`` is False for blanks.
     """
 
     valid: np.ndarray
-    keys: np.ndarray  # (rows, k) uint64
     hash: np.ndarray  # (rows,) uint64
+    exact: Callable[[np.ndarray], np.ndarray]  # row positions -> comparable values
     text: Callable[[np.ndarray], list[str]]  # row positions -> the numbers as written
 
     @classmethod
     def from_factor(cls, factor: Factor) -> IdColumn:
         codes = factor.codes
-        keys = codes.clip(0).astype(np.uint64)[:, None]
         labels = factor.labels
-        return cls(codes >= 0, keys, keys[:, 0] * _MIX,
+        return cls(codes >= 0, codes.clip(0).astype(np.uint64) * _MIX,
+                   lambda rows: codes[rows],
                    lambda rows: [labels[c] for c in codes[rows]])
 
 
-def _fold(keys: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(keys), dtype=np.uint64)
-    for j in range(keys.shape[1]):
-        out = (out * _MIX) ^ keys[:, j]
-    return out * _MIX
-
-
 def _id_column(column: pa.ChunkedArray) -> IdColumn:
-    """Staff numbers as fixed-width bytes read as integers, all in Arrow and numpy."""
+    """Staff numbers hashed eight bytes at a time, straight from Arrow's buffers.
+
+    Each number's bytes (zero-padded to a multiple of eight) are read as unsigned integers
+    and folded; only rows whose hashes repeat are compared exactly (see ``exact``).
+    """
     import pyarrow.compute as pc
 
-    trimmed = pc.utf8_trim_whitespace(column).cast(pa.binary())
-    lengths = pc.binary_length(trimmed)
-    widest = pc.max(lengths).as_py() or 0
-    valid = np.asarray(pc.fill_null(pc.greater(lengths, 0), False).to_numpy(
-        zero_copy_only=False), dtype=bool)
+    trimmed = pc.fill_null(pc.utf8_trim_whitespace(column), "").cast(pa.binary())
+    trimmed = trimmed.combine_chunks()
+    n = len(trimmed)
+    offsets = np.frombuffer(trimmed.buffers()[1], dtype=np.int32)[
+        trimmed.offset:trimmed.offset + n + 1].astype(np.int64)
+    lengths = np.diff(offsets)
+    valid = lengths > 0
+    widest = int(lengths.max()) if n else 0
 
     def text(rows: np.ndarray) -> list[str]:
         values = trimmed.take(pa.array(np.asarray(rows, dtype=np.int64))).to_pylist()
-        return [v.decode("utf-8", "replace") if v is not None else "" for v in values]
+        return [v.decode("utf-8", "replace") for v in values]
+
+    def exact(rows: np.ndarray) -> np.ndarray:
+        return np.array(trimmed.take(pa.array(np.asarray(rows, dtype=np.int64))).to_pylist(),
+                        dtype=object)
 
     if widest > 64:  # long identifiers: exact codes from a dictionary instead
-        encoded = trimmed.combine_chunks().dictionary_encode()
-        codes = np.asarray(encoded.indices.fill_null(0).to_numpy(zero_copy_only=False),
-                           dtype=np.uint64)[:, None]
-        return IdColumn(valid, codes, _fold(codes), text)
-    width = max(8, -(-widest // 8) * 8)
-    keys = np.empty((len(trimmed), width // 8), dtype=np.uint64)
-    done = 0
-    for piece in trimmed.chunks:  # a chunk at a time: the padded copies stay small
-        padded = pc.binary_slice(pc.binary_join_element_wise(
-            pc.fill_null(piece, b""), pa.scalar(b"\x00" * width), b""), 0, width)
-        fixed = padded.cast(pa.binary(width))
-        data = np.frombuffer(fixed.buffers()[1], dtype=np.uint8)
-        data = data[fixed.offset * width:(fixed.offset + len(fixed)) * width]
-        keys[done:done + len(fixed)] = data.view(np.uint64).reshape(len(fixed), width // 8)
-        done += len(fixed)
-    return IdColumn(valid, keys, _fold(keys), text)
+        codes = np.asarray(trimmed.dictionary_encode().indices.to_numpy(zero_copy_only=False),
+                           dtype=np.uint64)
+        return IdColumn(valid, codes * _MIX, lambda rows: codes[rows], text)
+    data = trimmed.buffers()[2]
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    padded = np.concatenate([raw, np.zeros(8, dtype=np.uint8)])
+    # Every position's next eight bytes, as a view: one gather per word of the widest number.
+    windows = np.lib.stride_tricks.as_strided(padded, shape=(max(len(padded) - 7, 0), 8),
+                                              strides=(1, 1), writeable=False)
+    folded = np.zeros(n, dtype=np.uint64)
+    for word in range(-(-widest // 8)):
+        left = lengths - 8 * word  # bytes of each number still to read
+        value = np.ascontiguousarray(windows[(offsets[:-1] + 8 * word).clip(0, len(windows) - 1)]
+                                     ).view("<u8").ravel()  # first byte lowest
+        keep = np.where(left >= 8, np.uint64(0xFFFFFFFFFFFFFFFF),
+                        (np.uint64(1) << (np.uint64(8) * left.clip(0, 7).astype(np.uint64)))
+                        - np.uint64(1))
+        folded = (folded * _MIX) ^ (value & keep)
+    return IdColumn(valid, folded * _MIX, exact, text)
 
 
 def _factor_of_chunked(column: pa.ChunkedArray) -> Factor:
