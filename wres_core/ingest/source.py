@@ -57,7 +57,7 @@ class Factor:
     the report can say so and a cell over the reading limit can be refused with its row.
     """
 
-    codes: np.ndarray
+    codes: np.ndarray  # int32, per row: index into labels (-1 = blank); may be read-only
     labels: list[str]
     long_labels: list[tuple[int, int]] = field(default_factory=list)
 
@@ -145,7 +145,7 @@ def _factor_from(codes: np.ndarray, labels: Sequence[object], cut: bool = True) 
     With ``cut=False`` (staff numbers, compared exactly) long labels are kept whole but still
     listed in ``long_labels``.
     """
-    remap = np.full(len(labels) + 1, -1, dtype=np.int64)
+    remap = np.full(len(labels) + 1, -1, dtype=np.int32)
     index: dict[str, int] = {}
     out: list[str] = []
     long_labels: dict[int, int] = {}
@@ -165,7 +165,11 @@ def _factor_from(codes: np.ndarray, labels: Sequence[object], cut: bool = True) 
         if length > MAX_LABEL_CHARS:
             long_labels[j] = max(length, long_labels.get(j, 0))
         remap[i] = j
-    return Factor(remap[np.asarray(codes)], out, list(long_labels.items()))  # int64 codes
+    codes = np.asarray(codes)
+    if len(out) == len(labels) and (remap[:-1] == np.arange(len(labels))).all():
+        # Every label kept as it was (the usual case): the codes need no remapping.
+        return Factor(codes.astype(np.int32, copy=False), out, list(long_labels.items()))
+    return Factor(remap[codes], out, list(long_labels.items()))  # int32 codes
 
 
 def factor_of_values(values: Sequence[str], cut: bool = True) -> Factor:
@@ -978,7 +982,7 @@ def _factor_of_chunked(column: pa.ChunkedArray) -> Factor:
     if column.num_chunks == 0:
         return Factor(np.zeros(0, np.int64), [])
     dictionary = column.chunk(0).dictionary
-    # One int32 array for all chunks: _factor_from's remap gives the int64 codes in one step.
+    # One int32 array for all chunks, blanks -1: often the codes as they are (_factor_from).
     indices = pa.concat_arrays([chunk.indices for chunk in column.chunks]).fill_null(-1)
     return _factor_from(indices.to_numpy(zero_copy_only=False), dictionary.to_pylist())
 
