@@ -672,15 +672,21 @@ def _aggregate_used_rows(ctx: _Context, orgs: _Organisations, years: _Years, sg:
         _check_totals(ctx.f[plan.total_column], where, counts.by_column, counts.value_columns,
                       ctx.rows.rownums, ctx.notes, ctx.headers[plan.total_column])
     is_recruitment = plan.kind == "recruitment"
-    idx = np.concatenate([p[0] for p in parts])
-    g_all = np.concatenate([p[1] for p in parts]).astype(np.int64)
-    s_all = (np.concatenate([p[2] for p in parts]).astype(np.int64) if is_recruitment
+    idx = _joined([p[0] for p in parts])
+    g_all = _joined([p[1] for p in parts])
+    s_all = (_joined([p[2] for p in parts]) if is_recruitment
              else np.zeros(len(idx), dtype=np.int64))  # workforce parts carry no stage
-    c_all = np.concatenate([p[3] for p in parts]).astype(np.int64)
+    c_all = _joined([p[3] for p in parts])
     return _aggregate(orgs.index[idx], years.index[idx], sg[idx], band[idx], g_all, s_all,
                       c_all, all_ones=plan.layout == "staff", is_recruitment=is_recruitment,
                       org_codes=orgs.codes, org_names=orgs.names, regions=orgs.regions,
                       org_types=orgs.types, years=years.distinct)
+
+
+def _joined(arrays: list[np.ndarray]) -> np.ndarray:
+    """The parts' arrays end to end as int64, without a copy when there is one int64 part."""
+    joined = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+    return joined.astype(np.int64, copy=False)
 
 
 def _check_recruitment_table(ctx: _Context, table: pd.DataFrame) -> pd.DataFrame:
@@ -966,7 +972,8 @@ def _aggregate(org: np.ndarray, year_idx: np.ndarray, sg: np.ndarray, band: np.n
              len(GROUPS), len(STAGES) if is_recruitment else 1)
     key = np.zeros(len(org), dtype=np.int64)
     for part, size in zip((org, year_idx, sg, band, group, stage), sizes):
-        key = key * size + part
+        key *= size  # in place: a million-row key is not copied twice per column
+        key += part
     total = int(np.prod(np.array(sizes, dtype=np.float64)))
     if all_ones and total <= 50_000_000:
         summed = np.bincount(key, minlength=total)
