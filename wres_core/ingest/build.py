@@ -29,7 +29,7 @@ from wres_core.ingest.report import (
     Exclusion,
     unknown_by_band,
 )
-from wres_core.ingest.source import Factor, Loaded, RawTable, cut_label
+from wres_core.ingest.source import Factor, Loaded, RawTable, cut_label, maybe_repeated
 from wres_core.ingest.values import (
     COUNT_PROBLEMS,
     header_key,
@@ -555,11 +555,13 @@ def _exclude_duplicate_staff_numbers(ctx: _Context, orgs: _Organisations, years:
     col = ctx.cols["staff_id"]
     ids = ctx.loaded.ids(col)
     rows = ctx.rows
-    where = np.flatnonzero(rows.ok & ids.valid)
+    # Only numbers that occur more than once in the file can repeat within an organisation
+    # and year (ids.repeated, found while the other columns were read).
+    where = np.flatnonzero(rows.ok & ids.valid & ids.repeated)
     oy = (orgs.index.clip(0) * max(len(years.distinct), 1) + years.index)[where]
     oy = oy.astype(np.uint64)
     first_pass = ids.hash[where] ^ ((oy + np.uint64(1)) * np.uint64(0xC2B2AE3D27D4EB4F))
-    maybe = _maybe_repeated(first_pass)
+    maybe = maybe_repeated(first_pass)
     if maybe.any():  # check the candidates exactly: a hash can collide
         rows_maybe = where[maybe]
         exact = pd.DataFrame({"id": ids.exact(rows_maybe), "oy": oy[maybe]})
@@ -572,33 +574,6 @@ def _exclude_duplicate_staff_numbers(ctx: _Context, orgs: _Organisations, years:
     # Nothing reads the staff numbers after this (their exclusions carry their examples):
     # free them (about 60 MB for 1.5 million) before the rows are aggregated.
     del ctx.loaded.factors[col]
-
-
-#: Buckets of the cheap first pass of :func:`_maybe_repeated` (a 32 MB count table).
-_BUCKET_BITS = 22
-
-
-def _maybe_repeated(values: np.ndarray) -> np.ndarray:
-    """True for every value that may occur more than once (at least all that do).
-
-    Most staff numbers occur once: counting the values' buckets (two independent slices of
-    their bits, after mixing) rules most of them out with ``np.bincount``; only the rest go
-    through a hash table.
-    """
-    mixed = values ^ (values >> np.uint64(33))  # murmur3's finaliser: every bit counts
-    mixed = mixed * np.uint64(0xFF51AFD7ED558CCD)
-    mixed ^= mixed >> np.uint64(33)
-    size = 1 << _BUCKET_BITS
-    low = (mixed >> np.uint64(64 - _BUCKET_BITS)).astype(np.intp)
-    candidates = np.flatnonzero(np.bincount(low, minlength=size)[low] > 1)
-    del low
-    high = ((mixed[candidates] >> np.uint64(64 - 2 * _BUCKET_BITS)) & np.uint64(size - 1)
-            ).astype(np.intp)
-    candidates = candidates[np.bincount(high, minlength=size)[high] > 1]
-    repeated = pd.Series(values[candidates].view(np.int64)).duplicated(keep=False).to_numpy()
-    out = np.zeros(len(values), dtype=bool)
-    out[candidates[repeated]] = True
-    return out
 
 
 def _refuse_if_every_row_excluded(ctx: _Context) -> tuple[Exclusion, ...]:

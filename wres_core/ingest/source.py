@@ -906,19 +906,51 @@ class _NotUtf8(Exception):
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
+#: Buckets of the cheap first pass of :func:`maybe_repeated` (a 32 MB count table).
+_BUCKET_BITS = 22
+
+
+def maybe_repeated(values: np.ndarray) -> np.ndarray:
+    """True for every value that may occur more than once (at least all that do).
+
+    Most staff numbers occur once: counting the values' buckets (two independent slices of
+    their bits, after mixing) rules most of them out with ``np.bincount``; only the rest go
+    through a hash table.
+    """
+    mixed = values ^ (values >> np.uint64(33))  # murmur3's finaliser: every bit counts
+    mixed = mixed * np.uint64(0xFF51AFD7ED558CCD)
+    mixed ^= mixed >> np.uint64(33)
+    size = 1 << _BUCKET_BITS
+    low = (mixed >> np.uint64(64 - _BUCKET_BITS)).astype(np.intp)
+    candidates = np.flatnonzero(np.bincount(low, minlength=size)[low] > 1)
+    del low
+    high = ((mixed[candidates] >> np.uint64(64 - 2 * _BUCKET_BITS)) & np.uint64(size - 1)
+            ).astype(np.intp)
+    candidates = candidates[np.bincount(high, minlength=size)[high] > 1]
+    repeated = pd.Series(values[candidates].view(np.int64)).duplicated(keep=False).to_numpy()
+    out = np.zeros(len(values), dtype=bool)
+    out[candidates[repeated]] = True
+    return out
+
+
 @dataclass
 class IdColumn:
     """Staff numbers, for finding repeats without turning a million of them into Python.
 
     ``hash`` folds each number into one integer for a fast first pass (equal numbers, equal
-    hashes); ``exact`` gives the numbers of some rows exactly, to check the rows whose hashes
-    repeat; ``valid`` is False for blanks.
+    hashes); ``repeated`` is True for every row whose hash occurs more than once (so at least
+    every number that repeats); ``exact`` gives the numbers of some rows exactly, to check
+    the rows whose hashes repeat; ``valid`` is False for blanks.
     """
 
     valid: np.ndarray
     hash: np.ndarray  # (rows,) uint64
     exact: Callable[[np.ndarray], np.ndarray]  # row positions -> comparable values
     text: Callable[[np.ndarray], list[str]]  # row positions -> the numbers as written
+    repeated: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.repeated = maybe_repeated(self.hash)
 
     @classmethod
     def from_factor(cls, factor: Factor) -> IdColumn:
