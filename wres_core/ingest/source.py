@@ -904,6 +904,8 @@ class _NotUtf8(Exception):
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+#: The mask that keeps the first k bytes of a little-endian 8-byte word, for k = 0 .. 8.
+_KEEP_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
 
 
 #: Buckets of the cheap first pass of :func:`maybe_repeated` (a 32 MB count table).
@@ -1001,10 +1003,9 @@ def _id_column(column: pa.ChunkedArray) -> IdColumn:
         left = lengths - 8 * word  # bytes of each number still to read
         value = np.ascontiguousarray(windows[(offsets[:-1] + 8 * word).clip(0, len(windows) - 1)]
                                      ).view("<u8").ravel()  # first byte lowest
-        keep = np.where(left >= 8, np.uint64(0xFFFFFFFFFFFFFFFF),
-                        (np.uint64(1) << (np.uint64(8) * left.clip(0, 7).astype(np.uint64)))
-                        - np.uint64(1))
-        folded = (folded * _MIX) ^ (value & keep)
+        value &= _KEEP_BYTES[left.clip(0, 8)]
+        folded *= _MIX
+        folded ^= value
     return IdColumn(valid, folded * _MIX, exact, text)
 
 
