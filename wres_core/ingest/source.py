@@ -919,11 +919,12 @@ def maybe_repeated(values: np.ndarray) -> np.ndarray:
     their bits, after mixing) rules most of them out with ``np.bincount``; only the rest go
     through a hash table.
     """
-    mixed = values ^ (values >> np.uint64(33))  # murmur3's finaliser: every bit counts
-    mixed = mixed * np.uint64(0xFF51AFD7ED558CCD)
+    mixed = values >> np.uint64(33)  # murmur3's finaliser (in place): every bit counts
+    mixed ^= values
+    mixed *= np.uint64(0xFF51AFD7ED558CCD)
     mixed ^= mixed >> np.uint64(33)
     size = 1 << _BUCKET_BITS
-    low = (mixed >> np.uint64(64 - _BUCKET_BITS)).astype(np.intp)
+    low = (mixed >> np.uint64(64 - _BUCKET_BITS)).view(np.int64)  # below 2**22: no copy
     candidates = np.flatnonzero(np.bincount(low, minlength=size)[low] > 1)
     del low
     high = ((mixed[candidates] >> np.uint64(64 - 2 * _BUCKET_BITS)) & np.uint64(size - 1)
@@ -975,7 +976,7 @@ def _id_column(column: pa.ChunkedArray) -> IdColumn:
     trimmed = trimmed.combine_chunks()
     n = len(trimmed)
     offsets = np.frombuffer(trimmed.buffers()[1], dtype=np.int32)[
-        trimmed.offset:trimmed.offset + n + 1].astype(np.int64)
+        trimmed.offset:trimmed.offset + n + 1]
     lengths = np.diff(offsets)
     valid = lengths > 0
     widest = int(lengths.max()) if n else 0
@@ -994,16 +995,19 @@ def _id_column(column: pa.ChunkedArray) -> IdColumn:
         return IdColumn(valid, codes * _MIX, lambda rows: codes[rows], text)
     data = trimmed.buffers()[2]
     raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
-    padded = np.concatenate([raw, np.zeros(8, dtype=np.uint8)])
+    words = -(-widest // 8)
+    # Zeros after the last number: every word of every number starts inside the buffer.
+    padded = np.concatenate([raw, np.zeros(8 * max(words, 1), dtype=np.uint8)])
     # Every position's next eight bytes, as a view: one gather per word of the widest number.
-    windows = np.lib.stride_tricks.as_strided(padded, shape=(max(len(padded) - 7, 0), 8),
+    windows = np.lib.stride_tricks.as_strided(padded, shape=(len(padded) - 7, 8),
                                               strides=(1, 1), writeable=False)
+    starts = offsets[:-1]
     folded = np.zeros(n, dtype=np.uint64)
-    for word in range(-(-widest // 8)):
-        left = lengths - 8 * word  # bytes of each number still to read
-        value = np.ascontiguousarray(windows[(offsets[:-1] + 8 * word).clip(0, len(windows) - 1)]
+    for word in range(words):
+        left = np.clip(lengths - 8 * word, 0, 8)  # bytes of each number still to read
+        value = np.ascontiguousarray(windows[starts + 8 * word]
                                      ).view("<u8").ravel()  # first byte lowest
-        value &= _KEEP_BYTES[left.clip(0, 8)]
+        value &= _KEEP_BYTES[left]
         folded *= _MIX
         folded ^= value
     return IdColumn(valid, folded * _MIX, exact, text)
