@@ -17,7 +17,10 @@ the ratio is fair even on a busy machine (the load average is printed too):
    ``tests/unit/test_import_cost.py`` does) with and without ``import scipy.stats``.
 
     python benchmarks/bench_ingest.py [--rows 1500000] [--sheet-rows 40000] [--repeat 3]
-                                      [--cp1252] [--skip-xlsx] [--skip-csv]
+                                      [--cp1252] [--skip-xlsx] [--skip-csv] [--against DIR]
+
+``--against DIR`` also times ``read_table`` from another checkout (for example main's
+worktree) in the same alternation, so a change is measured against its parent fairly.
 """
 
 from __future__ import annotations
@@ -194,10 +197,11 @@ _ARROW_CHILD = ("import sys, pyarrow.csv as c; "
 _OURS_CHILD = "import sys; from wres_core.ingest import read_table; read_table(sys.argv[1])"
 
 
-def _child(code: str, *args: str) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds and peak resident MB of a fresh Python running ``code``."""
+def _child(code: str, *args: str, cwd: Path = REPO) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak resident MB of a fresh Python running ``code``
+    (in ``cwd``, whose ``wres_core`` it imports)."""
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", code, *args], cwd=REPO)
+    child = subprocess.Popen([sys.executable, "-c", code, *args], cwd=cwd)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -206,7 +210,8 @@ def _child(code: str, *args: str) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def bench_csv(folder: Path, rows: int, repeat: int, cp1252: bool) -> None:
+def bench_csv(folder: Path, rows: int, repeat: int, cp1252: bool,
+              against: Path | None = None) -> None:
     path = folder / "esr_extract_2024.csv"
     start = time.perf_counter()
     write_extract(path, rows, encoding="cp1252" if cp1252 else "utf-8")
@@ -214,15 +219,21 @@ def bench_csv(folder: Path, rows: int, repeat: int, cp1252: bool) -> None:
     print(f"\n2-3. staff-level CSV: wrote {rows:,} rows, {size_mb:.0f} MB, in "
           f"{time.perf_counter() - start:.1f} s ({_load_average()})")
     encoding = "cp1252" if cp1252 else "utf8"  # the baseline is told; read_table finds out
-    arrow, ours = [], []
-    for _ in range(repeat):  # alternate, so that both see the same load
+    arrow, ours, other = [], [], []
+    for _ in range(repeat):  # alternate, so that all see the same load
         arrow.append(_child(_ARROW_CHILD, str(path), encoding))
         ours.append(_child(_OURS_CHILD, str(path)))
+        if against is not None:
+            other.append(_child(_OURS_CHILD, str(path), cwd=against))
     a_wall, a_cpu, a_rss = (min(x[i] for x in arrow) for i in range(3))
     o_wall, o_cpu, o_rss = (min(x[i] for x in ours) for i in range(3))
     print(f"   whole process, best of {repeat}:        wall s   CPU s   peak RSS MB")
     print(f"   bare pyarrow.csv.read_csv        {a_wall:8.2f} {a_cpu:7.2f} {a_rss:10.0f}")
     print(f"   read_table                       {o_wall:8.2f} {o_cpu:7.2f} {o_rss:10.0f}")
+    if other:
+        t_wall, t_cpu, t_rss = (min(x[i] for x in other) for i in range(3))
+        print(f"   read_table in {str(against)[-18:]:18s} {t_wall:8.2f} {t_cpu:7.2f} "
+              f"{t_rss:10.0f}   (--against; time ratio {t_wall / a_wall:.2f})")
     print(f"   time ratio (wall): {o_wall / a_wall:.2f} (target at most 1.5); CPU: "
           f"{o_cpu / a_cpu:.2f}")
     print(f"   peak RSS / file size: {o_rss / size_mb:.2f} (target at most 3); the bare "
@@ -255,13 +266,15 @@ def main() -> None:
                         help="write the CSV in Windows-1252 instead of UTF-8")
     parser.add_argument("--skip-xlsx", action="store_true")
     parser.add_argument("--skip-csv", action="store_true")
+    parser.add_argument("--against", type=Path, default=None,
+                        help="another checkout whose read_table is timed alongside")
     args = parser.parse_args()
     print(f"bench_ingest: {_load_average()}, pyarrow {pa.__version__}")
     with tempfile.TemporaryDirectory() as folder:
         if not args.skip_xlsx:
             bench_xlsx(Path(folder), args.sheet_rows, args.repeat)
         if not args.skip_csv:
-            bench_csv(Path(folder), args.rows, args.repeat, args.cp1252)
+            bench_csv(Path(folder), args.rows, args.repeat, args.cp1252, args.against)
     bench_start(args.repeat)
 
 

@@ -29,7 +29,7 @@ from wres_core.ingest.report import (
     Exclusion,
     unknown_by_band,
 )
-from wres_core.ingest.source import Factor, Loaded, RawTable, cut_label
+from wres_core.ingest.source import Factor, Loaded, RawTable, cut_label, maybe_repeated
 from wres_core.ingest.values import (
     COUNT_PROBLEMS,
     header_key,
@@ -555,15 +555,16 @@ def _exclude_duplicate_staff_numbers(ctx: _Context, orgs: _Organisations, years:
     col = ctx.cols["staff_id"]
     ids = ctx.loaded.ids(col)
     rows = ctx.rows
-    where = np.flatnonzero(rows.ok & ids.valid)
+    # Only numbers that occur more than once in the file can repeat within an organisation
+    # and year (ids.repeated, found while the other columns were read).
+    where = np.flatnonzero(rows.ok & ids.valid & ids.repeated)
     oy = (orgs.index.clip(0) * max(len(years.distinct), 1) + years.index)[where]
     oy = oy.astype(np.uint64)
     first_pass = ids.hash[where] ^ ((oy + np.uint64(1)) * np.uint64(0xC2B2AE3D27D4EB4F))
-    maybe = pd.Series(first_pass.view(np.int64)).duplicated(keep=False).to_numpy()
+    maybe = maybe_repeated(first_pass)
     if maybe.any():  # check the candidates exactly: a hash can collide
         rows_maybe = where[maybe]
-        exact = pd.DataFrame(ids.keys[rows_maybe])
-        exact["oy"] = oy[maybe]
+        exact = pd.DataFrame({"id": ids.exact(rows_maybe), "oy": oy[maybe]})
         dup = rows_maybe[exact.duplicated(keep="first").to_numpy()]
         mask = np.zeros(ctx.n, dtype=bool)
         mask[dup] = True
@@ -646,15 +647,21 @@ def _aggregate_used_rows(ctx: _Context, orgs: _Organisations, years: _Years, sg:
         _check_totals(ctx.f[plan.total_column], where, counts.by_column, counts.value_columns,
                       ctx.rows.rownums, ctx.notes, ctx.headers[plan.total_column])
     is_recruitment = plan.kind == "recruitment"
-    idx = np.concatenate([p[0] for p in parts])
-    g_all = np.concatenate([p[1] for p in parts]).astype(np.int64)
-    s_all = (np.concatenate([p[2] for p in parts]).astype(np.int64) if is_recruitment
+    idx = _joined([p[0] for p in parts])
+    g_all = _joined([p[1] for p in parts])
+    s_all = (_joined([p[2] for p in parts]) if is_recruitment
              else np.zeros(len(idx), dtype=np.int64))  # workforce parts carry no stage
-    c_all = np.concatenate([p[3] for p in parts]).astype(np.int64)
+    c_all = _joined([p[3] for p in parts])
     return _aggregate(orgs.index[idx], years.index[idx], sg[idx], band[idx], g_all, s_all,
                       c_all, all_ones=plan.layout == "staff", is_recruitment=is_recruitment,
                       org_codes=orgs.codes, org_names=orgs.names, regions=orgs.regions,
                       org_types=orgs.types, years=years.distinct)
+
+
+def _joined(arrays: list[np.ndarray]) -> np.ndarray:
+    """The parts' arrays end to end as int64, without a copy when there is one int64 part."""
+    joined = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+    return joined.astype(np.int64, copy=False)
 
 
 def _check_recruitment_table(ctx: _Context, table: pd.DataFrame) -> pd.DataFrame:
@@ -940,7 +947,8 @@ def _aggregate(org: np.ndarray, year_idx: np.ndarray, sg: np.ndarray, band: np.n
              len(GROUPS), len(STAGES) if is_recruitment else 1)
     key = np.zeros(len(org), dtype=np.int64)
     for part, size in zip((org, year_idx, sg, band, group, stage), sizes):
-        key = key * size + part
+        key *= size  # in place: a million-row key is not copied twice per column
+        key += part
     total = int(np.prod(np.array(sizes, dtype=np.float64)))
     if all_ones and total <= 50_000_000:
         summed = np.bincount(key, minlength=total)

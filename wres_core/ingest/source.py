@@ -57,7 +57,7 @@ class Factor:
     the report can say so and a cell over the reading limit can be refused with its row.
     """
 
-    codes: np.ndarray
+    codes: np.ndarray  # int32, per row: index into labels (-1 = blank); may be read-only
     labels: list[str]
     long_labels: list[tuple[int, int]] = field(default_factory=list)
 
@@ -145,7 +145,7 @@ def _factor_from(codes: np.ndarray, labels: Sequence[object], cut: bool = True) 
     With ``cut=False`` (staff numbers, compared exactly) long labels are kept whole but still
     listed in ``long_labels``.
     """
-    remap = np.full(len(labels) + 1, -1, dtype=np.int64)
+    remap = np.full(len(labels) + 1, -1, dtype=np.int32)
     index: dict[str, int] = {}
     out: list[str] = []
     long_labels: dict[int, int] = {}
@@ -165,7 +165,11 @@ def _factor_from(codes: np.ndarray, labels: Sequence[object], cut: bool = True) 
         if length > MAX_LABEL_CHARS:
             long_labels[j] = max(length, long_labels.get(j, 0))
         remap[i] = j
-    return Factor(remap[np.asarray(codes)], out, list(long_labels.items()))  # int64 codes
+    codes = np.asarray(codes)
+    if len(out) == len(labels) and (remap[:-1] == np.arange(len(labels))).all():
+        # Every label kept as it was (the usual case): the codes need no remapping.
+        return Factor(codes.astype(np.int32, copy=False), out, list(long_labels.items()))
+    return Factor(remap[codes], out, list(long_labels.items()))  # int32 codes
 
 
 def factor_of_values(values: Sequence[str], cut: bool = True) -> Factor:
@@ -900,68 +904,113 @@ class _NotUtf8(Exception):
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+#: The mask that keeps the first k bytes of a little-endian 8-byte word, for k = 0 .. 8.
+_KEEP_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
+
+
+#: Buckets of the cheap first pass of :func:`maybe_repeated` (a 32 MB count table).
+_BUCKET_BITS = 22
+
+
+def maybe_repeated(values: np.ndarray) -> np.ndarray:
+    """True for every value that may occur more than once (at least all that do).
+
+    Most staff numbers occur once: counting the values' buckets (two independent slices of
+    their bits, after mixing) rules most of them out with ``np.bincount``; only the rest go
+    through a hash table.
+    """
+    mixed = values >> np.uint64(33)  # murmur3's finaliser (in place): every bit counts
+    mixed ^= values
+    mixed *= np.uint64(0xFF51AFD7ED558CCD)
+    mixed ^= mixed >> np.uint64(33)
+    size = 1 << _BUCKET_BITS
+    low = (mixed >> np.uint64(64 - _BUCKET_BITS)).view(np.int64)  # below 2**22: no copy
+    candidates = np.flatnonzero(np.bincount(low, minlength=size)[low] > 1)
+    del low
+    high = ((mixed[candidates] >> np.uint64(64 - 2 * _BUCKET_BITS)) & np.uint64(size - 1)
+            ).astype(np.intp)
+    candidates = candidates[np.bincount(high, minlength=size)[high] > 1]
+    repeated = pd.Series(values[candidates].view(np.int64)).duplicated(keep=False).to_numpy()
+    out = np.zeros(len(values), dtype=bool)
+    out[candidates[repeated]] = True
+    return out
 
 
 @dataclass
 class IdColumn:
     """Staff numbers, for finding repeats without turning a million of them into Python.
 
-    ``keys`` holds each number exactly (its bytes as unsigned integers, or a code), ``hash``
-    folds them into one integer for a fast first pass; ``valid`` is False for blanks.
+    ``hash`` folds each number into one integer for a fast first pass (equal numbers, equal
+    hashes); ``repeated`` is True for every row whose hash occurs more than once (so at least
+    every number that repeats); ``exact`` gives the numbers of some rows exactly, to check
+    the rows whose hashes repeat; ``valid`` is False for blanks.
     """
 
     valid: np.ndarray
-    keys: np.ndarray  # (rows, k) uint64
     hash: np.ndarray  # (rows,) uint64
+    exact: Callable[[np.ndarray], np.ndarray]  # row positions -> comparable values
     text: Callable[[np.ndarray], list[str]]  # row positions -> the numbers as written
+    repeated: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.repeated = maybe_repeated(self.hash)
 
     @classmethod
     def from_factor(cls, factor: Factor) -> IdColumn:
         codes = factor.codes
-        keys = codes.clip(0).astype(np.uint64)[:, None]
         labels = factor.labels
-        return cls(codes >= 0, keys, keys[:, 0] * _MIX,
+        return cls(codes >= 0, codes.clip(0).astype(np.uint64) * _MIX,
+                   lambda rows: codes[rows],
                    lambda rows: [labels[c] for c in codes[rows]])
 
 
-def _fold(keys: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(keys), dtype=np.uint64)
-    for j in range(keys.shape[1]):
-        out = (out * _MIX) ^ keys[:, j]
-    return out * _MIX
-
-
 def _id_column(column: pa.ChunkedArray) -> IdColumn:
-    """Staff numbers as fixed-width bytes read as integers, all in Arrow and numpy."""
+    """Staff numbers hashed eight bytes at a time, straight from Arrow's buffers.
+
+    Each number's bytes (zero-padded to a multiple of eight) are read as unsigned integers
+    and folded; only rows whose hashes repeat are compared exactly (see ``exact``).
+    """
     import pyarrow.compute as pc
 
-    trimmed = pc.utf8_trim_whitespace(column).cast(pa.binary())
-    lengths = pc.binary_length(trimmed)
-    widest = pc.max(lengths).as_py() or 0
-    valid = np.asarray(pc.fill_null(pc.greater(lengths, 0), False).to_numpy(
-        zero_copy_only=False), dtype=bool)
+    trimmed = pc.fill_null(pc.utf8_trim_whitespace(column), "").cast(pa.binary())
+    trimmed = trimmed.combine_chunks()
+    n = len(trimmed)
+    offsets = np.frombuffer(trimmed.buffers()[1], dtype=np.int32)[
+        trimmed.offset:trimmed.offset + n + 1]
+    lengths = np.diff(offsets)
+    valid = lengths > 0
+    widest = int(lengths.max()) if n else 0
 
     def text(rows: np.ndarray) -> list[str]:
         values = trimmed.take(pa.array(np.asarray(rows, dtype=np.int64))).to_pylist()
-        return [v.decode("utf-8", "replace") if v is not None else "" for v in values]
+        return [v.decode("utf-8", "replace") for v in values]
+
+    def exact(rows: np.ndarray) -> np.ndarray:
+        return np.array(trimmed.take(pa.array(np.asarray(rows, dtype=np.int64))).to_pylist(),
+                        dtype=object)
 
     if widest > 64:  # long identifiers: exact codes from a dictionary instead
-        encoded = trimmed.combine_chunks().dictionary_encode()
-        codes = np.asarray(encoded.indices.fill_null(0).to_numpy(zero_copy_only=False),
-                           dtype=np.uint64)[:, None]
-        return IdColumn(valid, codes, _fold(codes), text)
-    width = max(8, -(-widest // 8) * 8)
-    keys = np.empty((len(trimmed), width // 8), dtype=np.uint64)
-    done = 0
-    for piece in trimmed.chunks:  # a chunk at a time: the padded copies stay small
-        padded = pc.binary_slice(pc.binary_join_element_wise(
-            pc.fill_null(piece, b""), pa.scalar(b"\x00" * width), b""), 0, width)
-        fixed = padded.cast(pa.binary(width))
-        data = np.frombuffer(fixed.buffers()[1], dtype=np.uint8)
-        data = data[fixed.offset * width:(fixed.offset + len(fixed)) * width]
-        keys[done:done + len(fixed)] = data.view(np.uint64).reshape(len(fixed), width // 8)
-        done += len(fixed)
-    return IdColumn(valid, keys, _fold(keys), text)
+        codes = np.asarray(trimmed.dictionary_encode().indices.to_numpy(zero_copy_only=False),
+                           dtype=np.uint64)
+        return IdColumn(valid, codes * _MIX, lambda rows: codes[rows], text)
+    data = trimmed.buffers()[2]
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    words = -(-widest // 8)
+    # Zeros after the last number: every word of every number starts inside the buffer.
+    padded = np.concatenate([raw, np.zeros(8 * max(words, 1), dtype=np.uint8)])
+    # Every position's next eight bytes, as a view: one gather per word of the widest number.
+    windows = np.lib.stride_tricks.as_strided(padded, shape=(len(padded) - 7, 8),
+                                              strides=(1, 1), writeable=False)
+    starts = offsets[:-1]
+    folded = np.zeros(n, dtype=np.uint64)
+    for word in range(words):
+        left = np.clip(lengths - 8 * word, 0, 8)  # bytes of each number still to read
+        value = np.ascontiguousarray(windows[starts + 8 * word]
+                                     ).view("<u8").ravel()  # first byte lowest
+        value &= _KEEP_BYTES[left]
+        folded *= _MIX
+        folded ^= value
+    return IdColumn(valid, folded * _MIX, exact, text)
 
 
 def _factor_of_chunked(column: pa.ChunkedArray) -> Factor:
@@ -970,7 +1019,7 @@ def _factor_of_chunked(column: pa.ChunkedArray) -> Factor:
     if column.num_chunks == 0:
         return Factor(np.zeros(0, np.int64), [])
     dictionary = column.chunk(0).dictionary
-    # One int32 array for all chunks: _factor_from's remap gives the int64 codes in one step.
+    # One int32 array for all chunks, blanks -1: often the codes as they are (_factor_from).
     indices = pa.concat_arrays([chunk.indices for chunk in column.chunks]).fill_null(-1)
     return _factor_from(indices.to_numpy(zero_copy_only=False), dictionary.to_pylist())
 
