@@ -205,8 +205,8 @@ async def one_person(browser, url: str, person: Person, delay: float, think: flo
         await context.close()
 
 
-def browser_cpu_seconds() -> float:
-    """CPU time used so far by every Chromium process on the machine (renderers included)."""
+def processes_cpu_seconds(*names: str) -> float:
+    """CPU time used so far by every process whose name holds one of ``names``."""
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -214,10 +214,38 @@ def browser_cpu_seconds() -> float:
         except OSError:
             continue
         name = text[text.find("(") + 1:text.rfind(")")]
-        if "chrom" in name:
+        if any(part in name for part in names):
             fields = text.rsplit(")", 1)[1].split()
             total += sum(int(f) for f in fields[11:13]) / os.sysconf("SC_CLK_TCK")
     return total
+
+
+def cpu_by_process_name() -> dict[str, float]:
+    """CPU time used so far per process name (pid included, so that the difference of two
+    readings counts only processes alive at both or started between them)."""
+    found: dict[str, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.find("(") + 1:text.rfind(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        found[f"{name}:{stat.parent.name}"] = (sum(int(f) for f in fields[11:13])
+                                               / os.sysconf("SC_CLK_TCK"))
+    return found
+
+
+def browser_cpu_seconds() -> float:
+    """CPU time used so far by every Chromium process on the machine (renderers included)."""
+    return processes_cpu_seconds("chrom")
+
+
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine has spent busy (all CPUs, all processes), from /proc/stat."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 async def run_room(url: str, people: list[Person], per_browser: int, spread: float,
@@ -231,11 +259,23 @@ async def run_room(url: str, people: list[Person], per_browser: int, spread: flo
                     for _ in range((len(people) + per_browser - 1) // per_browser)]
         rng = random.Random(11)
         before = browser_cpu_seconds()
+        self_before = processes_cpu_seconds("node", "python3", "python")  # driver + script
+        busy_before = machine_busy_seconds()
+        names_before = cpu_by_process_name()
         await asyncio.gather(*(
             one_person(browsers[i // per_browser], url, person, rng.uniform(0, spread),
                        think, random.Random(100 + i))
             for i, person in enumerate(people)))
         used = browser_cpu_seconds() - before
+        RUN_CPU["machine busy"] = machine_busy_seconds() - busy_before
+        by_name: dict[str, float] = {}
+        for key, seconds in cpu_by_process_name().items():
+            name = key.rsplit(":", 1)[0]
+            by_name[name] = by_name.get(name, 0.0) + seconds - names_before.get(key, 0.0)
+        for name, seconds in sorted(by_name.items(), key=lambda kv: -kv[1])[:6]:
+            RUN_CPU[f"  processes named {name!r}"] = seconds
+        RUN_CPU["python and node (server, this script, Playwright's driver)"] = (
+            processes_cpu_seconds("node", "python3", "python") - self_before)
         for browser in browsers:
             await browser.close()
         return used
@@ -257,6 +297,10 @@ async def alone(url: str) -> float:
         return took
 
 
+#: Other CPU figures of the last room run (filled by run_room, printed by report).
+RUN_CPU: dict[str, float] = {}
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -275,6 +319,9 @@ def report(people: list[Person], wall: float, baseline: float, peak: float | Non
               f"({server_cpu / wall:.0%} of one CPU over the run)")
     print(f"browsers' CPU time during the room (all Chromium processes): {browser_cpu:.1f} s "
           f"({browser_cpu / wall:.0%} of one CPU)")
+    for what, seconds in RUN_CPU.items():
+        print(f"{what}: {seconds:.1f} s of CPU ({seconds / wall:.0%} of one CPU; the machine "
+              f"has {os.cpu_count()})")
     print(f"{'step':<14} {'n':>3} {'p50 s':>7} {'p95 s':>7} {'max s':>7}  p95 / alone")
     worst = 0.0
     for step in STEPS:
