@@ -207,17 +207,8 @@ async def one_person(browser, url: str, person: Person, delay: float, think: flo
 
 def processes_cpu_seconds(*names: str) -> float:
     """CPU time used so far by every process whose name holds one of ``names``."""
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        name = text[text.find("(") + 1:text.rfind(")")]
-        if any(part in name for part in names):
-            fields = text.rsplit(")", 1)[1].split()
-            total += sum(int(f) for f in fields[11:13]) / os.sysconf("SC_CLK_TCK")
-    return total
+    return sum(seconds for key, seconds in cpu_by_process_name().items()
+               if any(part in key.rsplit(":", 1)[0] for part in names))
 
 
 def cpu_by_process_name() -> dict[str, float]:
