@@ -220,7 +220,7 @@ for upload in list(uploads.values()):
             st.dataframe(peek.preview, hide_index=True)
             continue
         report = result.report
-        figures = st.columns(4)
+        figures = st.columns([1.5, 1, 1, 1])  # "Recruitment" fits at 1280 px wide
         figures[0].metric("Read as", f"{result.kind}".capitalize(),
                           help=f"Layout: {LAYOUTS.get(result.layout, result.layout)}")
         figures[1].metric("Rows read", f"{report.rows_read:,}")
