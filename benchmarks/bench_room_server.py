@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import threading
@@ -35,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from bench_room import STEPS, TARGET_P95, load_average, percentile, staff_csv  # noqa: E402
+from bench_room import STEPS, load_average, staff_csv, step_table, verdict  # noqa: E402
 
 TIMEOUT = 300
 
@@ -118,25 +117,11 @@ def main() -> None:
     print(f"whole room {wall:.1f} s; this process's CPU time {cpu:.1f} s "
           f"({cpu / wall:.0%} of one CPU; upload readers not included)")
     print(f"load average before {load_before}, after {load_average()}")
-    print(f"{'step':<14} {'n':>3} {'p50 s':>7} {'p95 s':>7} {'max s':>7}  {'alone s':>7}")
-    worst = 0.0
-    for step in STEPS:
-        values = times[step]
-        baseline = alone_again[step][0] if alone_again[step] else float("nan")
-        if not values:
-            print(f"{step:<14} {0:>3}")
-            continue
-        p95 = percentile(values, 0.95)
-        worst = max(worst, p95)
-        print(f"{step:<14} {len(values):>3} {statistics.median(values):7.2f} {p95:7.2f} "
-              f"{max(values):7.2f}  {baseline:7.2f}")
-    errors = alone_errors + errors
-    print(f"errors: {len(errors)}")
-    for error in errors[:20]:
-        print(f"  {error}")
-    verdict = "meets" if worst < TARGET_P95 and not errors else "MISSES"
-    print(f"worst step p95 {worst:.2f} s: {verdict} the target (p95 < {TARGET_P95:.0f} s, "
-          f"no errors) on the server's side, {os.cpu_count()} CPUs")
+    def alone(step: str, p95: float) -> str:
+        return f"{alone_again[step][0]:7.2f}" if alone_again[step] else f"{'-':>7}"
+
+    worst = step_table(times, "alone s", alone)
+    verdict(worst, alone_errors + errors, f" on the server's side, {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":
