@@ -12,7 +12,8 @@ row by row), so a cached spec can never stand for other data than the arguments 
 
 Where specs live follows the privacy rule of :mod:`wres_app.state`: while the session shows
 the bundled synthetic sample (``state.SOURCE_SAMPLE``), no upload takes part in any chart, and
-the specs go in one process-wide cache that every session shares (held as JSON text and
+the specs go in the process-wide memo of page values that every session shares
+(``state.sample_page_memo``) (held as JSON text and
 immutable Arrow bytes, so no session can edit another's copy). Otherwise they are kept in the
 session's own state only.
 """
@@ -22,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,14 +37,10 @@ from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from wres_app import state
 
-#: Specs kept for the whole process (sample data only): a few kB to 100 kB each.
-SHARED_SPECS_KEPT = 512
 #: Specs kept per session (its uploads).
 SESSION_SPECS_KEPT = 24
 _SESSION_KEY = "_chart_specs"
 
-_shared_specs: OrderedDict[tuple, CachedSpec] = OrderedDict()
-_shared_lock = threading.Lock()
 
 
 def fingerprint(value: Any) -> Any:
@@ -83,8 +79,8 @@ def chart_spec(build: Callable[..., Any], *args: Any, **kwargs: Any) -> dict:
     def make() -> CachedSpec:
         return cached_spec(build(*args, **kwargs).to_dict())
 
-    stored = (_shared(key, make) if state.current_source() == state.SOURCE_SAMPLE
-              else _in_session(key, make))
+    stored = (state.sample_page_memo(("chart", *key), make)
+              if state.current_source() == state.SOURCE_SAMPLE else _in_session(key, make))
     spec = json.loads(stored.text)
     if stored.datasets:
         spec["datasets"] = dict(stored.datasets)
@@ -111,22 +107,6 @@ def cached_spec(spec: dict) -> CachedSpec:
     converted = tuple((str(name), convert_anything_to_arrow_bytes(pd.DataFrame(rows)))
                       for name, rows in datasets.items())
     return CachedSpec(json.dumps(spec), converted)
-
-
-def _shared(key: tuple, make: Callable[[], CachedSpec]) -> CachedSpec:
-    with _shared_lock:
-        stored = _shared_specs.get(key)
-        if stored is not None:
-            _shared_specs.move_to_end(key)
-            return stored
-    # Built outside the lock: two sessions may build the same chart once each, rather than
-    # every session waiting for one another's charts.
-    stored = make()
-    with _shared_lock:
-        _shared_specs[key] = stored
-        while len(_shared_specs) > SHARED_SPECS_KEPT:
-            _shared_specs.popitem(last=False)
-    return stored
 
 
 def _in_session(key: tuple, make: Callable[[], CachedSpec]) -> CachedSpec:

@@ -163,8 +163,9 @@ def sample_results(options: AnalysisOptions) -> AllResults:
     return handout(shared(options))
 
 
-#: Page values computed from the sample alone (a peer comparison, say) kept for the process.
-SAMPLE_PAGE_VALUES_KEPT = 256
+#: Page values computed from the sample alone (a peer comparison, a chart's spec: a few kB
+#: to 100 kB each) kept for the process.
+SAMPLE_PAGE_VALUES_KEPT = 768
 _sample_page_values: OrderedDict[tuple, Any] = OrderedDict()
 _sample_page_lock = threading.Lock()
 
