@@ -23,11 +23,14 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -73,14 +76,27 @@ def fingerprint(value: Any) -> Any:
 def chart_spec(build: Callable[..., Any], *args: Any, **kwargs: Any) -> dict:
     """The Vega-Lite spec of ``build(*args, **kwargs)`` (an Altair chart), built once per
     distinct content of the arguments; the caller's own copy."""
+    return _spec(build, args, kwargs, shared=state.current_source() == state.SOURCE_SAMPLE)
+
+
+def warm_sample_chart(build: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Build and keep, for every session, the spec of a chart drawn from the sample alone
+    (for :mod:`wres_app.warmup`, outside any session)."""
+    _spec(build, args, kwargs, shared=True)
+
+
+def _spec(build: Callable[..., Any], args: tuple, kwargs: dict, *, shared: bool) -> dict:
     key = (build.__module__, build.__qualname__, fingerprint(args),
            fingerprint(sorted(kwargs.items())))
 
     def make() -> CachedSpec:
-        return cached_spec(build(*args, **kwargs).to_dict())
+        with _frames_by_name() as frames:
+            # Not validated against the Vega-Lite schema here (a third of the build): the
+            # charts the pages draw are, by tests/unit/test_charts.py.
+            spec = build(*args, **kwargs).to_dict(validate=False)
+        return cached_spec(spec, frames)
 
-    stored = (state.sample_page_memo(("chart", *key), make)
-              if state.current_source() == state.SOURCE_SAMPLE else _in_session(key, make))
+    stored = state.sample_page_memo(("chart", *key), make) if shared else _in_session(key, make)
     spec = json.loads(stored.text)
     if stored.datasets:
         spec["datasets"] = dict(stored.datasets)
@@ -95,18 +111,73 @@ class CachedSpec:
     datasets: tuple[tuple[str, bytes], ...]
 
 
-def cached_spec(spec: dict) -> CachedSpec:
+def cached_spec(spec: dict, frames: dict[str, pd.DataFrame] | None = None) -> CachedSpec:
     """Keep ``spec`` with its named data sets already in the Arrow form Streamlit sends.
 
-    Streamlit turns a data set given as records into Arrow on every call (a fifth of a
-    rerun's time with the charts cached) and passes bytes through as they are; the same
-    conversion, done once here, gives the same bytes.
+    ``frames`` are the data sets the spec names, as :func:`_frames_by_name` collected them;
+    data sets inlined in the spec (as records) are converted too. Streamlit turns a data set
+    given as records into Arrow on every call (a fifth of a rerun's time with the charts
+    cached) and passes bytes through as they are; the same conversion, done once here, gives
+    the same bytes.
     """
     spec = dict(spec)
-    datasets = spec.pop("datasets", None) or {}
-    converted = tuple((str(name), convert_anything_to_arrow_bytes(pd.DataFrame(rows)))
-                      for name, rows in datasets.items())
+    datasets = {str(name): pd.DataFrame(rows)
+                for name, rows in (spec.pop("datasets", None) or {}).items()}
+    datasets.update(frames or {})
+    converted = tuple((name, convert_anything_to_arrow_bytes(_as_altair_sends(frame)))
+                      for name, frame in datasets.items())
     return CachedSpec(json.dumps(spec), converted)
+
+
+# --- a chart's tables passed to Streamlit as they are --------------------------------------
+#
+# Altair turns each layer's table into JSON-safe records (its sanitising: a sixth of a chart's
+# build) and names them by a hash of their JSON; Streamlit then turns the records back into a
+# table for Arrow. While a spec is built here, Altair's data transformer instead names each
+# table by its place in the spec and leaves it as it is, to go to Arrow once. Anywhere
+# else (the pack's images, any other thread) it is Altair's own transformer, unchanged.
+
+_collecting = threading.local()
+_ALTAIR_TRANSFORMER = alt.data_transformers.get()
+_TRANSFORMER_NAME = "wres_frames_by_name"
+
+
+def _frame_by_name(data: Any) -> dict:
+    frames = getattr(_collecting, "frames", None)
+    if frames is None or not isinstance(data, pd.DataFrame):
+        return _ALTAIR_TRANSFORMER(data)
+    # The name only has to be unique within this one spec (its cache key is its arguments'
+    # fingerprint): the layers that share one table object share its name.
+    name = frames.setdefault(id(data), (f"data-{len(frames)}", data))[0]
+    return {"name": name}
+
+
+@contextmanager
+def _frames_by_name() -> Iterator[dict[str, pd.DataFrame]]:
+    """While building a spec: the tables its layers name, by name."""
+    by_object: dict[int, tuple[str, pd.DataFrame]] = {}
+    named: dict[str, pd.DataFrame] = {}
+    _collecting.frames = by_object
+    try:
+        yield named
+    finally:
+        _collecting.frames = None
+        named.update(by_object.values())
+
+
+alt.data_transformers.register(_TRANSFORMER_NAME, _frame_by_name)
+alt.data_transformers.enable(_TRANSFORMER_NAME)
+
+
+def _as_altair_sends(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as Altair's sanitising leaves it in the ways a chart can see: infinite
+    numbers become missing (a zero count's ratio), and the index is not data."""
+    frame = frame.reset_index(drop=True)
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_float_dtype(values.dtype) and np.isinf(values.to_numpy()).any():
+            frame[column] = values.where(np.isfinite(values.to_numpy()))
+    return frame
 
 
 def _in_session(key: tuple, make: Callable[[], CachedSpec]) -> CachedSpec:
@@ -118,6 +189,26 @@ def _in_session(key: tuple, make: Callable[[], CachedSpec]) -> CachedSpec:
     while len(specs) > SESSION_SPECS_KEPT:
         specs.popitem(last=False)
     return stored
+
+
+@dataclass(frozen=True)
+class ChartCall:
+    """One chart as a page draws it: its ``wres_core.charts`` function and arguments.
+
+    The page draws it; :mod:`wres_app.warmup` builds the same spec ahead of the first visitor,
+    so both must get their calls from the one function that makes them (e.g.
+    :func:`wres_app.funnel_view.funnel_charts`).
+    """
+
+    build: Callable[..., Any]
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    def draw(self, where: Any = None, width: str | int = "stretch") -> None:
+        draw_chart(self.build, *self.args, where=where, width=width, **self.kwargs)
+
+    def warm(self) -> None:
+        warm_sample_chart(self.build, *self.args, **self.kwargs)
 
 
 def draw_chart(build: Callable[..., Any], *args: Any, where: Any = None,

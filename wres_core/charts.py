@@ -475,6 +475,8 @@ def peer_funnel_chart(points: pd.DataFrame, curves: pd.DataFrame, *, stage_label
                alt.Tooltip("interval_text:N", title=f"{level * 100:g}% interval"),
                alt.Tooltip("counts_text:N", title="Counts"),
                alt.Tooltip("verdict:N", title="Against peers")]
+    data = _drawn(data, (x_field, "org_name", "org_code", "ratio_text", "interval_text",
+                         "counts_text", "verdict", "who", "is_trust"))
     peers = alt.Chart(data[~data["is_trust"]]).mark_circle(size=s["point"] * 0.6,
                                                             opacity=0.75).encode(
         x=alt.X(f"{x_field}:Q"), y=alt.Y("ratio:Q", scale=y_scale),
@@ -524,6 +526,8 @@ def peer_strip_chart(stage_rows: pd.DataFrame, *, synthetic: bool = False,
         x=alt.X("low:Q", scale=x_scale), x2="high:Q")
     parity = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="black").encode(
         x=alt.X("x:Q", scale=x_scale))
+    # Every peer's every stage (about 2,000 rows): only what the ticks draw and tell.
+    data = _drawn(data, ("org_name", "ratio_text", "interval_text", "is_trust"))
     peers = alt.Chart(data[~data["is_trust"]]).mark_tick(
         color=PEER_COLOUR, opacity=0.35, thickness=2, size=16 if large else 12).encode(
         x=alt.X("ratio:Q", scale=x_scale, axis=ratio_axis(
