@@ -3,17 +3,11 @@
 import streamlit as st
 
 from wres_app import downloads
-from wres_app.chart_cache import draw_chart
+from wres_app.funnel_view import bottleneck_groups, funnel_charts
 from wres_app.layout import synthetic_banner
 from wres_app.text import given, plain
 from wres_core.bands import MEDICAL_GRADES
-from wres_core.charts import (
-    funnel_description,
-    funnel_headcount_chart,
-    funnel_share_chart,
-    ladder_waterfall_chart,
-    stage_chart,
-)
+from wres_core.charts import funnel_description
 from wres_core.formatting import format_year
 from wres_core.reports import (
     headline_figures,
@@ -61,8 +55,8 @@ if not present:
     st.markdown(INTRO)
 
 # --- which group: all BME staff, or one detailed group at a time ---------------------------
-bottlenecks = {b.comparison: b for b in analysis.bottlenecks}
-groups = sorted(bottlenecks)  # Asian, Black, Mixed, Other: the sidebar's order
+bottlenecks = bottleneck_groups(analysis)
+groups = list(bottlenecks)  # Asian, Black, Mixed, Other: the sidebar's order
 group = groups[0] if groups else None
 if len(groups) > 1:
     # A widget's value is forgotten while another page is shown: the last group picked is
@@ -86,7 +80,7 @@ if bottleneck is not None:
     box((f"**{group}:** " if len(groups) > 1 else "") + bottleneck.headline)
 
 stages = analysis.stage_table
-overall = analysis.overall.iloc[0] if len(analysis.overall) else None
+charts = funnel_charts(analysis, group, large=present, level=options.level)
 figures = headline_figures(analysis, comparison=group)
 for column, figure in zip(st.columns(max(len(figures), 1)), figures):
     column.metric(figure.label, figure.value, help=figure.explanation)
@@ -102,41 +96,29 @@ if not analysis.has_recruitment:
 
 # --- the funnel ---------------------------------------------------------------------------
 st.subheader("Who is in each band")
-if analysis.representation.empty or overall is None:
+if charts.headcount is None or charts.share is None:
     st.warning("This trust has no Agenda for Change staff in this year.")
 else:
-    overall_share = float(overall["bme_share"])
     halves = st.columns(2)
-    draw_chart(funnel_headcount_chart, analysis.representation, large=present,
-               where=halves[0])
-    draw_chart(funnel_share_chart, analysis.representation, overall_share, large=present,
-               where=halves[1])
-    st.caption(funnel_description(analysis.representation, overall_share))
+    charts.headcount.draw(where=halves[0])
+    charts.share.draw(where=halves[1])
+    st.caption(funnel_description(analysis.representation, charts.overall_share))
     downloads.funnel_chart_buttons(analysis, rule, large=selection.large)
 
 # --- the stages ---------------------------------------------------------------------------
 st.subheader("Every stage, with its interval" if len(groups) < 2 else
              f"Every stage for {group} staff, with its interval")
-if stages.empty:
+if charts.stages is None:
     st.warning("No stage could be computed: the data need White and ethnic minority staff in "
                "at least two bands.")
     st.stop()
-marked = (bottleneck.stage_id, group) if bottleneck is not None and bottleneck.stage_id else None
-shown_stages = stages[stages["comparison"] == group] if len(groups) > 1 else stages
-flagged = tuple((stage_id, group) for stage_id in bottleneck.flagged_stage_ids) if (
-    bottleneck is not None) else ()
-draw_chart(stage_chart, shown_stages, large=present, level=options.level, bottleneck=marked,
-           flagged=flagged)
+charts.stages.draw()
 st.caption(STAGE_CAPTION)
 downloads.stage_chart_buttons(analysis, rule, large=selection.large)
 
-contributions = analysis.contributions
-group_steps = contributions[contributions["comparison"] == group] if len(contributions) else (
-    contributions)
-if len(group_steps):
+if charts.waterfall is not None:
     st.subheader("How the disparity builds up, band by band")
-    draw_chart(ladder_waterfall_chart, group_steps, group_name=group, large=present,
-               bottleneck=bottleneck.stage_id if bottleneck is not None else None)
+    charts.waterfall.draw()
     st.caption(WATERFALL_CAPTION)
     downloads.waterfall_chart_buttons(analysis, rule, large=selection.large)
 

@@ -2,20 +2,16 @@
 
 import streamlit as st
 
-from wres_app import downloads, state
-from wres_app.chart_cache import draw_chart
+from wres_app import downloads, peer_view, state
 from wres_app.layout import synthetic_banner
+from wres_app.peer_view import X_AXIS_LABELS
 from wres_app.text import plain
-from wres_core.charts import peer_funnel_chart, peer_strip_chart
 from wres_core.formatting import format_year
 from wres_core.peers import (
     DEFAULT_K,
     PEER_GROUP_LABELS,
     default_funnel_stage,
-    peer_comparison,
-    peer_funnel_data,
     peer_group,
-    peer_stage_table,
     peer_summary_sentence,
 )
 from wres_core.reports import peer_display_table
@@ -30,8 +26,6 @@ SYNTHETIC_PEERS = ("**These peers are synthetic.** Your trust is being compared 
                    "page to learn how the comparison works, not to judge your trust. Upload a "
                    "national file (with at least {n} organisations) on the Data page for a real "
                    "comparison.")
-X_AXIS_LABELS = {"precision": "How sure (precision)",
-                 "headcount": "Ethnic minority headcount"}
 
 selection = st.session_state["selection"]
 synthetic_banner(selection.synthetic, compact=selection.large)
@@ -94,16 +88,11 @@ if group.note:
 if len(group.codes) < 3:
     st.stop()  # a funnel plot of one or two trusts would only mislead
 
-def computed(name: str, compute, *choices):
-    """``compute()``; for the sample, once for every visitor (they ask for the same few)."""
-    if state.current_source() != state.SOURCE_SAMPLE:
-        return compute()
-    return state.sample_page_memo((name, selection.options, group, adjusted, *choices),
-                                  compute)
-
-
-table = computed("comparison",
-                 lambda: peer_comparison(universe, group, adjust_overdispersion=adjusted))
+# For the sample, each value once for every visitor (they ask for the same few).
+memo = (state.sample_page_memo if state.current_source() == state.SOURCE_SAMPLE
+        else peer_view.just_compute)
+table = peer_view.comparison_table(universe, group, options=selection.options,
+                                   adjusted=adjusted, memo=memo)
 org_name = universe.organisations.set_index("org_code").loc[selection.org_code, "org_name"]
 st.subheader("In plain words")
 st.markdown(plain(peer_summary_sentence(table, group, org_name, universe.synthetic)))
@@ -114,9 +103,7 @@ if table.empty:
 
 st.subheader("One stage on a funnel plot")
 stage_choices = list(dict.fromkeys(zip(table["stage_id"], table["comparison"])))
-labels = {(r["stage_id"], r["comparison"]): (r["label"] if r["comparison"] == "BME"
-                                            else f"{r['label']} ({r['comparison']})")
-          for r in table.to_dict("records")}
+labels = peer_view.stage_labels(table)
 # The selected stage lives in session state, set on every run, never through ``index=``: a
 # default index that changes with the peer group changed what the browser showed but not the
 # value Python kept, so the box named one stage while the chart drew another. Setting it
@@ -130,15 +117,15 @@ chosen = plot_columns[0].selectbox("Stage", stage_choices, format_func=labels.ge
                                    key="peer_stage")
 x_axis = plot_columns[1].radio("Horizontal axis", list(X_AXIS_LABELS),
                                format_func=X_AXIS_LABELS.get, key="peer_x_axis")
-points, curves, funnel = computed(
-    "funnel", lambda: peer_funnel_data(universe, group, chosen[0], chosen[1],
-                                       adjust_overdispersion=adjusted, x_axis=x_axis),
-    chosen, x_axis)
+points, curves, funnel = peer_view.funnel_plot(universe, group, chosen, x_axis,
+                                                options=selection.options, adjusted=adjusted,
+                                                memo=memo)
 row = table[(table["stage_id"] == chosen[0]) & (table["comparison"] == chosen[1])].iloc[0]
-funnel_plot_args = dict(stage_label=labels[chosen], target=funnel.target_ratio, x_axis=x_axis,
-                        synthetic=universe.synthetic, large=selection.large,
-                        level=selection.options.level)
-draw_chart(peer_funnel_chart, points, curves, **funnel_plot_args)
+funnel_chart = peer_view.funnel_plot_chart(points, curves, funnel, label=labels[chosen],
+                                           x_axis=x_axis, synthetic=universe.synthetic,
+                                           large=selection.large,
+                                           level=selection.options.level)
+funnel_chart.draw()
 left_out = int((~points["included"]).sum())
 st.caption(plain(row["sentence"]) + (
     f" {left_out} peer(s) with a zero count cannot be placed on the plot." if left_out else ""))
@@ -146,13 +133,14 @@ st.caption(plain(row["sentence"]) + (
 analysis = selection.results.trust(selection.org_code, selection.year)
 rule = downloads.export_rule(selection.suppress_exports)
 downloads.peer_chart_buttons("Funnel plot",
-                             lambda: peer_funnel_chart(points, curves, **funnel_plot_args),
+                             lambda: funnel_chart.build(*funnel_chart.args,
+                                                        **funnel_chart.kwargs),
                              analysis, rule, chosen, "peer_funnel")
 
 st.subheader("Every stage against peers")
-strip_rows = computed("every stage", lambda: peer_stage_table(universe, group, chosen[1]),
-                      chosen[1])
-draw_chart(peer_strip_chart, strip_rows, synthetic=universe.synthetic, large=selection.large)
+strip_rows = peer_view.strip_rows(universe, group, chosen[1], options=selection.options,
+                                  adjusted=adjusted, memo=memo)
+peer_view.strip_chart(strip_rows, synthetic=universe.synthetic, large=selection.large).draw()
 st.caption("Each faint tick is a peer trust, the black tick the peer median, the diamond "
            "this trust. The shaded band is the non-adverse range 0.80-1.25.")
 downloads.peer_strip_chart_buttons(strip_rows, analysis, rule, synthetic=universe.synthetic,

@@ -4,7 +4,7 @@ Run from the repository root:
 
     python benchmarks/bench_room.py [--users 30] [--per-browser 5] [--port 8603]
                                     [--rows 5000] [--spread 0] [--think 0] [--pin]
-                                    [--url URL]
+                                    [--url URL] [--warm wait|off]
 
 It starts ``streamlit run app.py`` (unless ``--url`` names a running server), launches
 headless Chromium (/usr/bin/chromium, Playwright) with ``--per-browser`` contexts each (one
@@ -96,14 +96,17 @@ def staff_csv(number: int, rows: int, folder: Path) -> tuple[Path, str]:
     return path, name
 
 
-def start_server(port: int, cpus: set[int] | None = None) -> subprocess.Popen:
-    """``streamlit run app.py``; on ``cpus`` only when given (its upload readers too)."""
+def start_server(port: int, cpus: set[int] | None = None,
+                 warm: str = "wait") -> subprocess.Popen:
+    """``streamlit run app.py``; on ``cpus`` only when given (its upload readers too); with
+    ``warm`` "off", without the warm-up of every trust's first pages (``wres_app.warmup``)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"},
+        env={**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+             **({"WRES_WARM_PAGES": "off"} if warm == "off" else {})},
         preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
     deadline = time.monotonic() + 60
     while True:
@@ -124,6 +127,20 @@ def cpu_seconds(pid: int) -> float | None:
     except OSError:
         return None
     return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_idle(pid: int, quiet: float = 3.0, limit: float = 900.0) -> float:
+    """Wait until the server has used less than 2% of a CPU for ``quiet`` seconds (its
+    warm-up done, as on a workshop server started before the room arrives); seconds waited."""
+    start = time.monotonic()
+    last = cpu_seconds(pid) or 0.0
+    while time.monotonic() - start < limit:
+        time.sleep(quiet)
+        now = cpu_seconds(pid) or last
+        if now - last < 0.02 * quiet:
+            break
+        last = now
+    return time.monotonic() - start
 
 
 def load_average() -> str:
@@ -363,6 +380,10 @@ def main() -> None:
     parser.add_argument("--pin", action="store_true",
                         help="run the server on one CPU and the browsers on the other(s)")
     parser.add_argument("--url", help="use this running server instead of starting one")
+    parser.add_argument("--warm", choices=("wait", "off"), default="wait",
+                        help="wait: the room arrives once the server's warm-up of every "
+                             "trust's first pages is done (a server started before the "
+                             "workshop); off: a server started without it")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="bench_room_"))
@@ -384,10 +405,13 @@ def main() -> None:
         os.sched_setaffinity(0, browser_cpus)  # the browsers inherit it
         print(f"server on CPU {cpus[0]}; browsers and this script on CPU(s) "
               f"{', '.join(map(str, sorted(browser_cpus)))}")
-    server = None if args.url else start_server(args.port, server_cpus)
+    server = None if args.url else start_server(args.port, server_cpus, args.warm)
     url = args.url or f"http://127.0.0.1:{args.port}"
     try:
-        first_alone = asyncio.run(alone(url))
+        first_alone = asyncio.run(alone(url))  # the first visit starts the warm-up
+        if server is not None and args.warm == "wait":
+            waited = wait_until_idle(server.pid)
+            print(f"warm-up: the server went idle {waited:.0f} s after the first visit")
         baseline = asyncio.run(alone(url))
         cpu_before = cpu_seconds(server.pid) if server else None
         load_before = load_average()

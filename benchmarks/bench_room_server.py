@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python benchmarks/bench_room_server.py [--users 30] [--rows 5000] [--spread 0]
+    python benchmarks/bench_room_server.py [--users 30] [--rows 5000] [--spread 0] [--warm wait|off]
 
 ``bench_room.py`` drives real browsers, but on a two-CPU machine thirty Chromium renderers
 take most of the CPU and the figures say more about them than about the server. Here each
@@ -101,7 +101,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--spread", type=float, default=0.0,
                         help="people arrive at random within this many seconds (0: at once)")
+    parser.add_argument("--warm", choices=("wait", "off"), default="wait",
+                        help="wait: the room arrives once the warm-up of every trust's first "
+                             "pages (wres_app.warmup) is done; off: without the warm-up")
     args = parser.parse_args()
+    if args.warm == "off":
+        os.environ["WRES_WARM_PAGES"] = "off"
 
     folder = Path(tempfile.mkdtemp(prefix="bench_room_server_"))
     files = [staff_csv(number, args.rows, folder)[0] for number in range(args.users + 1)]
@@ -109,6 +114,14 @@ def main() -> None:
           f"{args.rows:,} rows; arrivals within {args.spread:g} s")
 
     _, alone_errors, _ = room(files[-1:], 0.0)  # warms the shared sample and caches too
+    if args.warm == "wait":
+        from wres_app import state
+
+        started = time.perf_counter()
+        if state._warm_thread is not None:
+            state._warm_thread.join()
+        print(f"warm-up of every trust's first pages: done {time.perf_counter() - started:.0f} s "
+              "after the first visit")
     alone_again, _, _ = room(files[-1:], 0.0)
     load_before = load_average()
     cpu_before = time.process_time()

@@ -15,7 +15,7 @@ import altair as alt
 import streamlit as st
 
 from wres_app import state
-from wres_app.state import session_memo
+from wres_app.state import page_memo
 from wres_core import charts
 from wres_core.analysis import TrustAnalysis
 from wres_core.exports import images
@@ -59,9 +59,14 @@ def export_rule(suppress: bool) -> DisclosureRule:
 
 
 def protected_analysis(analysis: TrustAnalysis, rule: DisclosureRule) -> ProtectedAnalysis:
-    """The trust's protected view, memoised in this session."""
-    key = ("protected", analysis.org.code, analysis.year, analysis.options, rule)
-    return session_memo(key, lambda: protect(analysis, rule))
+    """The trust's protected view: for the sample, built once for every visitor (half a second
+    each, on every first page of every session before); for uploads, once in this session."""
+    return page_memo(protected_key(analysis, rule), lambda: protect(analysis, rule))
+
+
+def protected_key(analysis: TrustAnalysis, rule: DisclosureRule) -> tuple:
+    """What a protected view depends on besides the data (the warm-up keeps the sample's)."""
+    return ("protected", analysis.org.code, analysis.year, analysis.options, rule)
 
 
 def stage_csv_button(analysis: TrustAnalysis, rule: DisclosureRule) -> None:

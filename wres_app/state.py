@@ -164,8 +164,9 @@ def sample_results(options: AnalysisOptions) -> AllResults:
 
 
 #: Page values computed from the sample alone (a peer comparison, a chart's spec: a few kB
-#: to 100 kB each) kept for the process.
-SAMPLE_PAGE_VALUES_KEPT = 768
+#: to 100 kB each) kept for the process: room for the warm-up's nine or ten per trust of the
+#: sample (215 trusts, :mod:`wres_app.warmup`) and for what people choose besides.
+SAMPLE_PAGE_VALUES_KEPT = 4096
 _sample_page_values: OrderedDict[tuple, Any] = OrderedDict()
 _sample_page_lock = threading.Lock()
 
@@ -190,12 +191,22 @@ def sample_page_memo(key: tuple, compute: Callable[[], Any]) -> Any:
     return handout(value)
 
 
+def page_memo(key: tuple, compute: Callable[[], Any]) -> Any:
+    """Memoise ``compute()``: for every session when the data in use is the sample (``key``
+    then holds everything the value depends on besides the sample), in this session only when
+    it is the user's uploads."""
+    if current_source() == SOURCE_SAMPLE:
+        return sample_page_memo(key, compute)
+    return session_memo(key, compute)
+
+
 _warm_lock = threading.Lock()
 _warm_thread: threading.Thread | None = None
 
 
 def warm_sample() -> threading.Thread:
-    """Start computing the sample's default results in a background thread, once per process.
+    """Start computing the sample's default results in a background thread, once per process,
+    then every trust's default funnel and peers pages (:mod:`wres_app.warmup`).
 
     Called by app.py on every run; only the first call starts the thread. The first visitor's
     page then finds the sample being computed (and waits on the same cache entry) instead of
@@ -204,9 +215,18 @@ def warm_sample() -> threading.Thread:
     global _warm_thread
     with _warm_lock:
         if _warm_thread is None:
-            _warm_thread = threading.Thread(target=_warm, name="wres-warm-sample", daemon=True)
+            _warm_thread = threading.Thread(target=_warm_sample_and_pages,
+                                            name="wres-warm-sample", daemon=True)
             _warm_thread.start()
         return _warm_thread
+
+
+def _warm_sample_and_pages() -> None:
+    _warm()
+    from wres_app import warmup  # it builds on this module
+
+    if warmup.warm_pages_wanted():
+        warmup.warm_every_trust()
 
 
 @st.cache_resource(show_spinner=False)
@@ -266,6 +286,12 @@ class PeerSource:
     note: str            # said on the page when not empty
 
 
+def sample_peer_universe(options: AnalysisOptions) -> PeerUniverse:
+    """Every trust of the synthetic sample as peers (analysed with ``options``)."""
+    return PeerUniverse.from_results(sample_results(options), synthetic=True,
+                                     source="the bundled synthetic national sample")
+
+
 def peer_source(options: AnalysisOptions, org_code: str, year: int) -> PeerSource | None:
     """Where peers come from for the chosen trust.
 
@@ -274,17 +300,14 @@ def peer_source(options: AnalysisOptions, org_code: str, year: int) -> PeerSourc
     sample's trusts, flagged ``synthetic`` so that every peer view says so plainly.
     """
     if current_source() == SOURCE_SAMPLE:
-        universe = PeerUniverse.from_results(sample_results(options), synthetic=True,
-                                             source="the bundled synthetic national sample")
-        return PeerSource(universe, year, "")
+        return PeerSource(sample_peer_universe(options), year, "")
     own = current_results(options)
     if own is None:
         return None
     if len(own.organisations) >= MIN_PEER_ORGS:
         universe = PeerUniverse.from_results(own, synthetic=False, source="your uploaded files")
         return PeerSource(universe, year, "")
-    synthetic = PeerUniverse.from_results(sample_results(options), synthetic=True,
-                                          source="the bundled synthetic national sample")
+    synthetic = sample_peer_universe(options)
     if year in synthetic.years:
         return PeerSource(synthetic.with_trust(own, org_code, year), year, "")
     peer_year = max(synthetic.years)
