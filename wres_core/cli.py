@@ -442,7 +442,10 @@ def analyse_command(args: argparse.Namespace) -> int:
                 text += "\n" + _peer_text(_peer_summaries(results, analysis, args.peers,
                                                           args.k))
             reports.append(text)
-        print("\n\n".join(reports))
+        # Rows a scorecard file left out, listed as ingest lists a workforce file's.
+        left_out = [line for f in scorecard_files if f.rows_excluded
+                    for line in f.summary_lines()]
+        print("\n\n".join(reports) + ("\n\n" + "\n".join(left_out) if left_out else ""))
     return EXIT_OK
 
 

@@ -428,3 +428,34 @@ def test_no_nan_tokens_anywhere_for_a_whole_national_run():
     assert len(document["orgs"]) == 215
     ratios = [s["ratio"] for d in document["orgs"] for s in d["stages"]]
     assert any(r is None for r in ratios) and all(r is None or math.isfinite(r) for r in ratios)
+
+
+# --- scorecard files: rows left out, repeated rows ---------------------------------------------
+
+
+def test_text_output_lists_the_rows_a_scorecard_file_left_out(small_files, tmp_path, capsys):
+    disciplinary = tmp_path / "disciplinary.csv"
+    disciplinary.write_text("Organisation code,Year,Ethnicity,Headcount,Disciplinary\n"
+                            "SYN001,2024,White,,3\nSYN001,2024,White British,900,2\n"
+                            "SYN001,2024,BME,400,2\n", encoding="utf-8")
+    code = main(["analyse", small_files[0], str(disciplinary), "--org", "SYN001"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.rstrip().endswith(
+        "disciplinary.csv: read 3 rows as disciplinary data.\n"
+        "Used 2 rows; left out 1:\n"
+        "  - 1 row excluded: blank required field in column 'Headcount'; e.g. '(blank)'. "
+        "Row 2."), out[-400:]
+
+
+def test_a_scorecard_file_giving_a_trust_year_twice_exits_2_naming_the_rows(
+        small_files, tmp_path, capsys):
+    disciplinary = tmp_path / "disciplinary.csv"
+    disciplinary.write_text("Organisation code,Year,Ethnicity,Headcount,Disciplinary\n"
+                            "SYN001,2024,White,900,3\nSYN001,2024,BME,400,2\n"
+                            "SYN001,2024,White,950,4\n", encoding="utf-8")
+    code = main(["analyse", small_files[0], str(disciplinary), "--org", "SYN001"])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert captured.err.startswith("error: disciplinary.csv: Rows 2 and 4 give the same "
+                                   "organisation, year and ethnic group (SYN001, 2024, White)")

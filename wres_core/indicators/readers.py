@@ -35,9 +35,17 @@ from wres_core.bands import normalise_band
 from wres_core.errors import IngestError
 from wres_core.ethnicity import match_ethnicity
 from wres_core.ingest.api import out_of_memory
-from wres_core.ingest.report import MAX_ROWS_LISTED
+from wres_core.ingest.report import MAX_EXAMPLES, MAX_ROWS_LISTED
+from wres_core.ingest.report import Exclusion as LeftOut
 from wres_core.ingest.source import open_table, source_name
-from wres_core.ingest.values import header_key, parse_year, split_org
+from wres_core.ingest.values import (
+    NEGATIVE,
+    NON_INTEGER,
+    NON_NUMERIC,
+    header_key,
+    parse_year,
+    split_org,
+)
 
 #: Canonical column -> header aliases (compared as ``header_key``: lower case, letters and
 #: digits only). The first matching header of a file wins.
@@ -100,6 +108,8 @@ SURVEY_COLUMNS = ("org_code", "org_name", "year", "indicator", "bme_percent", "w
                   "bme_respondents", "white_respondents")
 BOARD_COLUMNS = ("org_code", "org_name", "year", "ethnicity", "role", "voting", "count")
 PAY_COLUMNS = ("org_code", "org_name", "year", "band", "ethnicity", "hourly_pay")
+#: A blank cell where a value is needed: ingest's word (``ingest.report.EXCLUSION_REASONS``).
+BLANK = "blank required field"
 
 
 @dataclass(frozen=True)
@@ -129,6 +139,38 @@ class IndicatorFile:
         for item in self.excluded:
             out[item.reason] = out.get(item.reason, 0) + 1
         return out
+
+    @property
+    def rows_excluded(self) -> int:
+        return len(self.excluded)   # one Exclusion per row left out (its first reason)
+
+    @property
+    def rows_used(self) -> int:
+        return self.rows_read - self.rows_excluded
+
+    def exclusions(self) -> tuple[LeftOut, ...]:
+        """The rows left out grouped by reason and column, as ingest reports them
+        (:class:`wres_core.ingest.report.Exclusion`: count, first rows, a few values)."""
+        groups: dict[tuple[str, str], list[Exclusion]] = {}
+        for item in self.excluded:
+            groups.setdefault((item.reason, item.column), []).append(item)
+        return tuple(
+            LeftOut(reason=reason, column=column or None, count=len(items),
+                    rows=tuple(sorted(i.row for i in items))[:MAX_ROWS_LISTED],
+                    examples=tuple(dict.fromkeys(i.value or "(blank)" for i in items))
+                    [:MAX_EXAMPLES])
+            for (reason, column), items in groups.items())
+
+    def summary_lines(self) -> list[str]:
+        """What was read and left out, in the words of ingest's data-quality report."""
+        lines = [f"{self.source}: read {self.rows_read:,} rows as "
+                 f"{' and '.join(self.kinds)} data."]
+        if self.rows_excluded:
+            lines.append(f"Used {self.rows_used:,} rows; left out {self.rows_excluded:,}:")
+            lines.extend("  - " + e.describe() for e in self.exclusions())
+        else:
+            lines.append(f"Used all {self.rows_used:,} rows.")
+        return lines
 
 
 def _alias_keys() -> dict[str, set[str]]:
@@ -223,14 +265,14 @@ class _Reader:
             value = _number(text)
             if value is None:
                 if required and self.keep[i]:
-                    self.exclude(i, column, "blank count" if not str(text).strip()
-                                 else "non-numeric value")
+                    self.exclude(i, column, BLANK if not str(text).strip()
+                                 else NON_NUMERIC if integer else "non-numeric value")
                 continue
             if value < 0:
-                self.exclude(i, column, "negative value")
+                self.exclude(i, column, NEGATIVE if integer else "negative value")
                 continue
             if integer and value != int(value):
-                self.exclude(i, column, "non-integer count")
+                self.exclude(i, column, NON_INTEGER)
                 continue
             out[i] = value
         return out
