@@ -88,6 +88,12 @@ if not selection.synthetic:
                 st.rerun()
     for error in scorecard_state.current_tables().errors:
         st.error(plain(str(error)))
+    # Rows left out of a scorecard file, listed as the Data page lists a workforce file's.
+    for read in scorecard_state.current_tables().files:
+        if read.rows_excluded:
+            head = " ".join(read.summary_lines()[:2])
+            st.warning("\n".join([plain(head), *(f"- {plain(e.describe())}"
+                                                  for e in read.exclusions())]))
 else:
     st.caption("Indicators 3-9 and the pay gap come from the bundled synthetic scorecard "
                "files (fictional). With your own data, add your files here.")

@@ -92,16 +92,36 @@ def _suppression_caption(rule: DisclosureRule) -> str:
     return text + "; change this on the Report page."
 
 
+#: The organisation the user picked in the sidebar (set only by their own change of it).
+ORG_CHOSEN_KEY = "_org_chosen"
+
+
+def _remember_org_choice() -> None:
+    st.session_state[ORG_CHOSEN_KEY] = st.session_state["org_code"]
+
+
+def _default_org(codes: list[str]) -> str:
+    """Before the user picks one: with their files, the organisation with the most staff (their
+    own trust, usually, rather than the first code alphabetically); with the sample, the first."""
+    if state.current_source() == state.SOURCE_UPLOAD:
+        main = state.main_upload_org()
+        if main in codes:
+            return main
+    return codes[0]
+
+
 def _pick_org(results: AllResults) -> tuple[str | None, int | None]:
     orgs = results.organisations
     if orgs.empty:
         return None, None
     codes = orgs["org_code"].tolist()
     names = dict(zip(orgs["org_code"], orgs["org_name"]))
-    if st.session_state.get("org_code") not in codes:
-        st.session_state["org_code"] = codes[0]
+    # The default follows the data (a second upload can bring a larger trust) until the user
+    # picks an organisation; their pick is then kept while the data hold it.
+    chosen = st.session_state.get(ORG_CHOSEN_KEY)
+    st.session_state["org_code"] = chosen if chosen in codes else _default_org(codes)
     org_code = st.sidebar.selectbox(
-        "Organisation", codes, key="org_code",
+        "Organisation", codes, key="org_code", on_change=_remember_org_choice,
         format_func=lambda c: f"{names.get(c, c)} ({c})")
     years = results.years_for(org_code)
     if not years:

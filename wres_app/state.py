@@ -257,6 +257,30 @@ def upload_dataset() -> Dataset | None:
     return session_memo(key, lambda: combine_results(results))
 
 
+def main_upload_org() -> str | None:
+    """The organisation the sidebar opens on for the user's files: the one with the most staff
+    (in its latest year) in the workforce files, a tie going to the earliest file uploaded.
+
+    With the user's own trust uploaded beside a few others (peers, a neighbour), the largest
+    workforce is almost always theirs; the first code alphabetically often is not. None when
+    no workforce file was read (recruitment only).
+    """
+    data = upload_dataset()
+    if data is None or not len(data.workforce):
+        return None
+    return session_memo(("main_org", _uploads_key()), lambda: largest_org(data.workforce))
+
+
+def largest_org(workforce: pd.DataFrame) -> str:
+    """The organisation code with the most staff in its latest year; ties go to the code seen
+    first (files are stacked in upload order)."""
+    table = workforce.loc[:, ["org_code", "year", "headcount"]].astype({"org_code": object})
+    latest = table.groupby("org_code", sort=False)["year"].transform("max")
+    in_latest = table[table["year"] == latest]
+    staff = in_latest.groupby("org_code", sort=False)["headcount"].sum()
+    return str(staff.idxmax())
+
+
 def upload_results(options: AnalysisOptions) -> AllResults | None:
     data = upload_dataset()
     if data is None:

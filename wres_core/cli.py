@@ -126,6 +126,44 @@ def _add_analysis_options(command: argparse.ArgumentParser) -> None:
                          help="first band of the middle and upper tiers (default 6,8a)")
     command.add_argument("--haldane", action="store_true",
                          help="show +0.5-corrected ratios for stages with a zero count")
+    command.add_argument("--status", action="append", type=_status_correction, default=[],
+                         metavar='"OUTCOME=STAGE"',
+                         help="count an applicant file's outcome as this stage (applied, "
+                              "shortlisted, appointed or 'left out'), before the status "
+                              'table; repeatable, e.g. --status "On hold=applied"')
+
+
+def _status_correction(text: str) -> tuple[str, str]:
+    """One ``--status "OUTCOME=STAGE"``: (outcome as written, stage), the stage checked here
+    so that a typo is refused even when no applicant file is given."""
+    from wres_core.ingest.applicants import STAGE_CHOICES
+
+    outcome, equals, stage = text.rpartition("=")
+    stage = " ".join(stage.split()).casefold()
+    if not equals or not outcome.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give the outcome as written in the file, '=' and the stage it counts "
+            'as, e.g. --status "On hold=applied".')
+    if stage not in STAGE_CHOICES:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: '{stage}' is not a recruitment stage; use one of "
+            f"{', '.join(STAGE_CHOICES)}.")
+    return outcome.strip(), stage
+
+
+def _status_map(args: argparse.Namespace) -> dict[str, str] | None:
+    """The ``--status`` corrections as ``read_table(status_map=)`` takes them (the last given
+    for an outcome wins)."""
+    return dict(args.status) or None
+
+
+def _unmatched_status(args: argparse.Namespace, dataset: Dataset) -> list[str]:
+    """``--status`` outcomes no applicant file holds (a typo, or a file of another system)."""
+    from wres_core.ingest.values import header_key
+
+    found = {header_key(o.value) for r in dataset.reports for o in r.outcomes}
+    return [f"warning: --status '{outcome}={stage}': no applicant file has the outcome "
+            f"'{outcome}'." for outcome, stage in args.status if header_key(outcome) not in found]
 
 
 PEER_KINDS = ("type", "region", "type_region", "size", "diversity", "all")
@@ -167,7 +205,9 @@ def report_command(args: argparse.Namespace) -> int:
         rule = DisclosureRule(threshold=args.suppress, round_to=args.round_to)
     except ValueError as error:
         raise CliError(f"--suppress {args.suppress}: {error}") from error
-    dataset = load_dataset(args.files, default_year=args.year)
+    dataset = load_dataset(args.files, default_year=args.year, status_map=_status_map(args))
+    for warning in _unmatched_status(args, dataset):
+        print(warning, file=sys.stderr)
     results = analyse_dataset(dataset.workforce, dataset.recruitment, options)
     args.all = False
     (code,) = _choose_orgs(results, args)
@@ -363,6 +403,14 @@ def _text_report(analysis: TrustAnalysis, dataset: Dataset) -> str:
     for report in dataset.reports:
         for header, why in report.ignored_columns:
             lines.append(f"{report.source}: column '{header}' not read ({why}).")
+    for report in dataset.reports:
+        if report.outcomes:
+            lines.append(f"{report.source}: applicant outcomes counted as (applicants, from):")
+            lines += [f"  '{o.value}' -> {o.stage} ({o.applicants:,}, {o.how})"
+                      for o in report.outcomes]
+    if any(report.outcomes for report in dataset.reports):
+        lines.append('Correct how an outcome is counted with --status "OUTCOME=STAGE" (applied, '
+                     "shortlisted, appointed or 'left out').")
     excluded = sum(r.rows_excluded for r in dataset.reports)
     if excluded:
         lines += ["", f"Data quality: {excluded:,} rows left out across the files "
@@ -377,7 +425,9 @@ def analyse_command(args: argparse.Namespace) -> int:
         raise CliError(f"File not found: {', '.join(missing)}.")
     ladder_files, scorecard_files = _split_files(args.files, args.year)
     # --year is also the year of any file that holds none (never today's year silently).
-    dataset = load_dataset(ladder_files, default_year=args.year)
+    dataset = load_dataset(ladder_files, default_year=args.year, status_map=_status_map(args))
+    for warning in _unmatched_status(args, dataset):
+        print(warning, file=sys.stderr)
     results = analyse_dataset(dataset.workforce, dataset.recruitment, options)
     codes = _choose_orgs(results, args)
     analyses = []
@@ -442,7 +492,10 @@ def analyse_command(args: argparse.Namespace) -> int:
                 text += "\n" + _peer_text(_peer_summaries(results, analysis, args.peers,
                                                           args.k))
             reports.append(text)
-        print("\n\n".join(reports))
+        # Rows a scorecard file left out, listed as ingest lists a workforce file's.
+        left_out = [line for f in scorecard_files if f.rows_excluded
+                    for line in f.summary_lines()]
+        print("\n\n".join(reports) + ("\n\n" + "\n".join(left_out) if left_out else ""))
     return EXIT_OK
 
 

@@ -428,3 +428,109 @@ def test_no_nan_tokens_anywhere_for_a_whole_national_run():
     assert len(document["orgs"]) == 215
     ratios = [s["ratio"] for d in document["orgs"] for s in d["stages"]]
     assert any(r is None for r in ratios) and all(r is None or math.isfinite(r) for r in ratios)
+
+
+# --- scorecard files: rows left out, repeated rows ---------------------------------------------
+
+
+def test_text_output_lists_the_rows_a_scorecard_file_left_out(small_files, tmp_path, capsys):
+    disciplinary = tmp_path / "disciplinary.csv"
+    disciplinary.write_text("Organisation code,Year,Ethnicity,Headcount,Disciplinary\n"
+                            "SYN001,2024,White,,3\nSYN001,2024,White British,900,2\n"
+                            "SYN001,2024,BME,400,2\n", encoding="utf-8")
+    code = main(["analyse", small_files[0], str(disciplinary), "--org", "SYN001"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.rstrip().endswith(
+        "disciplinary.csv: read 3 rows as disciplinary data.\n"
+        "Used 2 rows; left out 1:\n"
+        "  - 1 row excluded: blank required field in column 'Headcount'; e.g. '(blank)'. "
+        "Row 2."), out[-400:]
+
+
+def test_a_scorecard_file_giving_a_trust_year_twice_exits_2_naming_the_rows(
+        small_files, tmp_path, capsys):
+    disciplinary = tmp_path / "disciplinary.csv"
+    disciplinary.write_text("Organisation code,Year,Ethnicity,Headcount,Disciplinary\n"
+                            "SYN001,2024,White,900,3\nSYN001,2024,BME,400,2\n"
+                            "SYN001,2024,White,950,4\n", encoding="utf-8")
+    code = main(["analyse", small_files[0], str(disciplinary), "--org", "SYN001"])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert captured.err.startswith("error: disciplinary.csv: Rows 2 and 4 give the same "
+                                   "organisation, year and ethnic group (SYN001, 2024, White)")
+
+
+# --- --status: correcting how an applicant file's outcomes are counted --------------------------
+
+APPLICANTS = REPO / "tests" / "fixtures" / "ingest" / "applicants_status.csv"
+CORRECTIONS = ("--status", "On hold=applied", "--status", "Offer declined=shortlisted")
+
+
+@pytest.fixture
+def one_trust(tmp_path) -> str:
+    """A small workforce file of one trust in 2024: the applicant file (no trust, no year)
+    is attached to it."""
+    path = tmp_path / "rcc.csv"
+    path.write_text("Organisation code,Organisation name,Year,Pay band,Ethnicity,Headcount\n"
+                    "RCC,Clean Test Trust,2024,Band 5,White British,40\n"
+                    "RCC,Clean Test Trust,2024,Band 5,Indian,20\n"
+                    "RCC,Clean Test Trust,2024,Band 6,White British,30\n"
+                    "RCC,Clean Test Trust,2024,Band 6,Indian,10\n", encoding="utf-8")
+    return str(path)
+
+
+def recruitment_counts(document: dict) -> dict[str, tuple[int, int, int, int]]:
+    return {s["id"]: (s["white_from"], s["white_to"], s["bme_from"], s["bme_to"])
+            for s in document["stages"] if s["kind"] == "recruitment"}
+
+
+def test_status_corrections_change_the_counts_as_worked_by_hand(one_trust, capsys):
+    # By hand (tests/unit/test_ingest_applicants.py): the status table gives White 13/7/4 and
+    # BME 12/5/1; "On hold" -> applied brings back one White and one BME applicant, and
+    # "Offer declined" -> shortlisted takes one White appointment away: White 14/7/3, BME 13/5/1.
+    assert main(["analyse", one_trust, str(APPLICANTS), "--json"]) == 0
+    assert recruitment_counts(strict_loads(capsys.readouterr().out)) == {
+        "recruitment:applied-shortlisted": (13, 7, 12, 5),
+        "recruitment:shortlisted-appointed": (7, 4, 5, 1)}
+    assert main(["analyse", one_trust, str(APPLICANTS), *CORRECTIONS, "--json"]) == 0
+    assert recruitment_counts(strict_loads(capsys.readouterr().out)) == {
+        "recruitment:applied-shortlisted": (14, 7, 13, 5),
+        "recruitment:shortlisted-appointed": (7, 3, 5, 1)}
+
+
+def test_text_output_shows_the_outcome_mapping_with_the_corrections(one_trust, capsys):
+    assert main(["analyse", one_trust, str(APPLICANTS), *CORRECTIONS]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    start = lines.index("applicants_status.csv: applicant outcomes counted as (applicants, "
+                        "from):")
+    shown = lines[start + 1:start + 11]
+    assert "  'On hold' -> applied (2, your mapping)" in shown
+    assert "  'Offer declined' -> shortlisted (1, your mapping)" in shown
+    assert "  'Withdrawn' -> applied (3, the status table)" in shown
+    assert any(line.startswith('Correct how an outcome is counted with --status "OUTCOME=STAGE"')
+               for line in lines)
+
+
+@pytest.mark.parametrize(("correction", "message"), [
+    ("On hold=maybe", "argument --status: 'On hold=maybe': 'maybe' is not a recruitment stage; "
+                      "use one of applied, shortlisted, appointed, left out."),
+    ("On hold", "argument --status: 'On hold': give the outcome as written in the file, '=' "
+                "and the stage it counts as"),
+])
+def test_a_bad_status_correction_is_refused_with_a_message(one_trust, capsys, correction,
+                                                           message):
+    with pytest.raises(SystemExit) as stopped:
+        main(["analyse", one_trust, str(APPLICANTS), "--status", correction])
+    captured = capsys.readouterr()
+    assert stopped.value.code == 2 and captured.out == ""
+    assert message in captured.err, captured.err
+
+
+def test_a_status_correction_that_matches_no_outcome_is_warned_about(one_trust, capsys):
+    assert main(["analyse", one_trust, str(APPLICANTS), "--status", "Offer declned=applied",
+                 "--json"]) == 0
+    captured = capsys.readouterr()
+    strict_loads(captured.out)   # the warning stays out of the JSON
+    assert ("warning: --status 'Offer declned=applied': no applicant file has the outcome "
+            "'Offer declned'.") in captured.err

@@ -49,7 +49,7 @@ def test_bad_rows_are_reported_with_row_column_and_reason():
     file = read("Ethnicity,Headcount,Disciplinary\nWhite,100,3\nBME,50,*\nMartian,10,1\n"
                 "BME,5,9\n")
     reasons = {(e.row, e.column): e.reason for e in file.excluded}
-    assert reasons[(3, "Disciplinary")] == "non-numeric value"
+    assert reasons[(3, "Disciplinary")] == "non-numeric count"
     assert reasons[(4, "Ethnicity")] == "unrecognised ethnicity"
     assert reasons[(5, "Disciplinary")] == "more events than staff"
 

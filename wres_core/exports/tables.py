@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib import resources
 
 import pandas as pd
 
@@ -22,7 +22,9 @@ from wres_core.exports.disclosure import OVERALL, SUPPRESSED
 from wres_core.exports.protected import ProtectedAnalysis
 from wres_core.formatting import format_ratio, format_year
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+#: The README's Methods section, shipped with the package (an installed copy has no README);
+#: tests/unit/test_methods_text.py checks that the two are the same text.
+METHODS_TEXT = "methods.md"
 
 
 # --- values as displayed ------------------------------------------------------------------
@@ -266,20 +268,15 @@ def unknown_ethnicity(protected: ProtectedAnalysis) -> tuple[object, object, obj
             shown_share(row["unknown_share"]))
 
 
+def methods_text() -> str:
+    """The Methods section's Markdown (below its heading), from the package's data."""
+    return resources.files("wres_core.data").joinpath(METHODS_TEXT).read_text("utf-8")
+
+
 def methods_paragraphs() -> list[tuple[str, str]]:
-    """The README's Methods section as (heading, text) paragraphs: the one source of the
-    methods text, shared with the app's Method page. Markdown emphasis is removed."""
-    try:
-        readme = README.read_text(encoding="utf-8")
-    except OSError:
-        return [("Methods", "See the Method page of WRES Explorer or its README.")]
-    lines = readme.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip() == "## Methods"), None)
-    if start is None:
-        return [("Methods", "See the README's Methods section.")]
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-               len(lines))
-    body = "\n".join(lines[start + 1:end]).strip()
+    """The Methods section as (heading, text) paragraphs: the one methods text, the README's
+    and the app's Method page's. Markdown emphasis is removed."""
+    body = methods_text().strip()
     return [_plain_paragraph(block) for block in re.split(r"\n\s*\n", body)]
 
 

@@ -6,7 +6,8 @@ its columns are matched here against the aliases below (case, spacing and punctu
 and mapped into one long table per kind. Nothing is dropped silently: a row that cannot be used
 is left out with its row number, column and reason (``IndicatorFile.excluded``), and a file that
 cannot be used at all raises :class:`~wres_core.errors.IngestError` saying which file, what was
-expected and what to do.
+expected and what to do. So does a count or survey table giving one trust, year (and group or
+indicator) twice with different figures; an exact copy of a row is counted once, with a note.
 
 Kinds (a file can hold the first two together):
 
@@ -34,8 +35,17 @@ from wres_core.bands import normalise_band
 from wres_core.errors import IngestError
 from wres_core.ethnicity import match_ethnicity
 from wres_core.ingest.api import out_of_memory
+from wres_core.ingest.report import MAX_EXAMPLES, MAX_ROWS_LISTED
+from wres_core.ingest.report import Exclusion as LeftOut
 from wres_core.ingest.source import open_table, source_name
-from wres_core.ingest.values import header_key, parse_year, split_org
+from wres_core.ingest.values import (
+    NEGATIVE,
+    NON_INTEGER,
+    NON_NUMERIC,
+    header_key,
+    parse_year,
+    split_org,
+)
 
 #: Canonical column -> header aliases (compared as ``header_key``: lower case, letters and
 #: digits only). The first matching header of a file wins.
@@ -98,6 +108,8 @@ SURVEY_COLUMNS = ("org_code", "org_name", "year", "indicator", "bme_percent", "w
                   "bme_respondents", "white_respondents")
 BOARD_COLUMNS = ("org_code", "org_name", "year", "ethnicity", "role", "voting", "count")
 PAY_COLUMNS = ("org_code", "org_name", "year", "band", "ethnicity", "hourly_pay")
+#: A blank cell where a value is needed: ingest's word (``ingest.report.EXCLUSION_REASONS``).
+BLANK = "blank required field"
 
 
 @dataclass(frozen=True)
@@ -127,6 +139,38 @@ class IndicatorFile:
         for item in self.excluded:
             out[item.reason] = out.get(item.reason, 0) + 1
         return out
+
+    @property
+    def rows_excluded(self) -> int:
+        return len(self.excluded)   # one Exclusion per row left out (its first reason)
+
+    @property
+    def rows_used(self) -> int:
+        return self.rows_read - self.rows_excluded
+
+    def exclusions(self) -> tuple[LeftOut, ...]:
+        """The rows left out grouped by reason and column, as ingest reports them
+        (:class:`wres_core.ingest.report.Exclusion`: count, first rows, a few values)."""
+        groups: dict[tuple[str, str], list[Exclusion]] = {}
+        for item in self.excluded:
+            groups.setdefault((item.reason, item.column), []).append(item)
+        return tuple(
+            LeftOut(reason=reason, column=column or None, count=len(items),
+                    rows=tuple(sorted(i.row for i in items))[:MAX_ROWS_LISTED],
+                    examples=tuple(dict.fromkeys(i.value or "(blank)" for i in items))
+                    [:MAX_EXAMPLES])
+            for (reason, column), items in groups.items())
+
+    def summary_lines(self) -> list[str]:
+        """What was read and left out, in the words of ingest's data-quality report."""
+        lines = [f"{self.source}: read {self.rows_read:,} rows as "
+                 f"{' and '.join(self.kinds)} data."]
+        if self.rows_excluded:
+            lines.append(f"Used {self.rows_used:,} rows; left out {self.rows_excluded:,}:")
+            lines.extend("  - " + e.describe() for e in self.exclusions())
+        else:
+            lines.append(f"Used all {self.rows_used:,} rows.")
+        return lines
 
 
 def _alias_keys() -> dict[str, set[str]]:
@@ -198,6 +242,7 @@ class _Reader:
         self.headers = list(frame.columns)
         self.excluded: list[Exclusion] = []
         self.keep = np.ones(len(frame), dtype=bool)
+        self.notes: list[str] = []
 
     def header(self, column: str) -> str:
         return self.headers[self.cols[column]]
@@ -220,14 +265,14 @@ class _Reader:
             value = _number(text)
             if value is None:
                 if required and self.keep[i]:
-                    self.exclude(i, column, "blank count" if not str(text).strip()
-                                 else "non-numeric value")
+                    self.exclude(i, column, BLANK if not str(text).strip()
+                                 else NON_NUMERIC if integer else "non-numeric value")
                 continue
             if value < 0:
-                self.exclude(i, column, "negative value")
+                self.exclude(i, column, NEGATIVE if integer else "negative value")
                 continue
             if integer and value != int(value):
-                self.exclude(i, column, "non-integer count")
+                self.exclude(i, column, NON_INTEGER)
                 continue
             out[i] = value
         return out
@@ -288,6 +333,75 @@ def _yes_no(reader: _Reader, column: str) -> np.ndarray | None:
     return np.array([v in YES for v in values])
 
 
+#: The reason an exact copy of an earlier row is left out (ingest's word for it).
+REPEATED_ROW = "duplicate key"
+
+
+def _repeated_keys(reader: _Reader, key: dict[str, np.ndarray], among: np.ndarray, what: str,
+                   expected: str, action: str, *, parts_add_up: bool) -> list[str]:
+    """Check the rows kept (and ``among``) that share a key (organisation, year, ...).
+
+    A first row was silently used before; now: an exact copy of an earlier row is left out
+    (counted once) with a note; rows that differ only in a column this reader does not read
+    (a staff group, say) are parts added together with a note, where counts can be added
+    (``parts_add_up``); any other repeat raises :class:`IngestError` naming the rows, since
+    which of them is right cannot be told. ``key`` holds per-row values; ``what`` names the
+    key's parts in the messages ("organisation, year and ethnic group"); ``expected`` and
+    ``action`` are the error's.
+    """
+    rows = np.flatnonzero(reader.keep & among)
+    if len(rows) < 2:
+        return []
+    frame = pd.DataFrame({name: values[rows] for name, values in key.items()})
+    repeated = frame.duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return []
+    groups = frame[repeated].groupby(list(key), sort=False).indices
+    read_columns = set(reader.cols.values())
+    copies: list[int] = []
+    parts: list[tuple[int, ...]] = []
+    unread: set[str] = set()
+    for positions in groups.values():
+        members = rows[np.flatnonzero(repeated)[positions]]
+        cells = reader.frame.iloc[members].map(lambda v: str(v).strip())
+        differ = [c for c in range(cells.shape[1]) if cells.iloc[:, c].nunique() > 1]
+        file_rows = tuple(int(reader.rownums[i]) for i in members)
+        if not differ:
+            copies.extend(int(i) for i in members[1:])
+        elif parts_add_up and any(c not in read_columns for c in differ):
+            parts.append(file_rows)
+            unread.update(reader.headers[c] for c in differ if c not in read_columns)
+        else:
+            shown = " and ".join(str(r) for r in file_rows[:2]) + (
+                f" (and {len(file_rows) - 2} more)" if len(file_rows) > 2 else "")
+            labels = ", ".join(str(cells.iloc[0, c]) for c in sorted(
+                {reader.cols[k] for k in _KEY_COLUMNS if k in reader.cols}))
+            columns = ", ".join(f"'{reader.headers[c]}'" for c in differ[:4])
+            raise reader.fail(f"Rows {shown} give the same {what} ({labels}) with different "
+                              f"values in {columns}; which is right cannot be told.",
+                              expected, action)
+    notes = []
+    for i in copies:
+        reader.exclude(i, "ethnicity" if "ethnicity" in reader.cols else "org", REPEATED_ROW)
+    if copies:
+        listed = ", ".join(str(int(reader.rownums[i])) for i in copies[:MAX_ROWS_LISTED])
+        more = f" ({len(copies):,} in all)" if len(copies) > MAX_ROWS_LISTED else ""
+        notes.append(f"{reader.name}: row {listed}{more} repeats an earlier row exactly: "
+                     "counted once." if len(copies) == 1 else
+                     f"{reader.name}: rows {listed}{more} repeat earlier rows exactly: each "
+                     "counted once.")
+    if parts:
+        listed = "; ".join(" and ".join(map(str, group)) for group in parts[:MAX_ROWS_LISTED])
+        notes.append(f"{reader.name}: rows {listed} repeat the {what} but differ in "
+                     + ", ".join(f"'{h}'" for h in sorted(unread))
+                     + " (not read): their counts were added together.")
+    return notes
+
+
+#: The columns that name a row's key, in the order an error message gives them.
+_KEY_COLUMNS = ("org", "year", "indicator", "ethnicity")
+
+
 def _events(reader: _Reader, kind: str, default_year: int | None) -> pd.DataFrame:
     ethnicity = reader.ethnicity()
     codes, names, years = reader.org_year(default_year)
@@ -302,6 +416,16 @@ def _events(reader: _Reader, kind: str, default_year: int | None) -> pd.DataFram
         bad = np.isfinite(events) & np.isfinite(headcount) & (events > headcount)
         for i in np.flatnonzero(bad):
             reader.exclude(int(i), kind, "more events than staff")
+        labels = np.array([str(v).strip().lower() for v in reader.text("ethnicity")],
+                          dtype=object)
+        reader.notes += _repeated_keys(
+            reader, {"org": codes, "year": years, "ethnicity": labels},
+            np.ones(len(labels), dtype=bool), "organisation, year and ethnic group",
+            "one row per organisation, year and ethnic group (several groups, such as Asian "
+            "and Black, are added into BME).",
+            "Keep one row per organisation, year and ethnic group: delete the repeated rows, "
+            "or add their counts into one row when they are parts of one group; then read the "
+            "file again.", parts_add_up=True)
     keep = reader.keep.copy()
     frame = pd.DataFrame({"org_code": codes, "org_name": names, "year": years,
                           "ethnicity": ethnicity, "events": events,
@@ -362,12 +486,21 @@ def _survey(reader: _Reader, default_year: int | None) -> pd.DataFrame:
                                   "columns (or a long table with Ethnicity, Percent and "
                                   "Respondents).", "Add the respondent counts the survey "
                                   "publishes beside each percentage.")
+        bme_percent = reader.numbers("bme_percent", integer=False)
+        white_percent = reader.numbers("white_percent", integer=False)
+        bme_respondents = reader.numbers("bme_respondents", integer=True)
+        white_respondents = reader.numbers("white_respondents", integer=True)
+        reader.notes += _repeated_keys(
+            reader, {"org": codes, "year": years, "indicator": indicators},
+            np.ones(len(codes), dtype=bool), "organisation, year and indicator",
+            "one row per organisation, year and survey indicator.",
+            "Keep the row with the survey's published figures and delete the other, then read "
+            "the file again.", parts_add_up=False)
         frame = pd.DataFrame({
             "org_code": codes, "org_name": names, "year": years, "indicator": indicators,
-            "bme_percent": reader.numbers("bme_percent", integer=False),
-            "white_percent": reader.numbers("white_percent", integer=False),
-            "bme_respondents": reader.numbers("bme_respondents", integer=True),
-            "white_respondents": reader.numbers("white_respondents", integer=True)})
+            "bme_percent": bme_percent,
+            "white_percent": white_percent, "bme_respondents": bme_respondents,
+            "white_respondents": white_respondents})
         frame = frame[reader.keep]
     else:
         if "ethnicity" not in reader.cols or "respondents" not in reader.cols:
@@ -376,10 +509,22 @@ def _survey(reader: _Reader, default_year: int | None) -> pd.DataFrame:
                               "Add the number of respondents in each group: the interval "
                               "cannot be computed without it.")
         ethnicity = reader.ethnicity()
+        percent = reader.numbers("percent", integer=False)
+        respondents = reader.numbers("respondents", integer=True)
+        # Two rows of one group (Asian and Black both BME, say) cannot be combined from
+        # percentages: the survey publishes the BME figure itself.
+        reader.notes += _repeated_keys(
+            reader, {"org": codes, "year": years, "indicator": indicators,
+                     "group": ethnicity}, np.isin(ethnicity, ["White", "BME"]),
+            "organisation, year, indicator and group (White or BME)",
+            "one White and one BME row per organisation, year and survey indicator (the "
+            "survey's own BME figure, not one row per detailed group).",
+            "Keep one White and one BME row for each indicator: the survey publishes the BME "
+            "figure itself (percentages of detailed groups cannot be added). Then read the "
+            "file again.", parts_add_up=False)
         long = pd.DataFrame({"org_code": codes, "org_name": names, "year": years,
                              "indicator": indicators, "ethnicity": ethnicity,
-                             "percent": reader.numbers("percent", integer=False),
-                             "respondents": reader.numbers("respondents", integer=True)})
+                             "percent": percent, "respondents": respondents})
         long = long[reader.keep & np.isin(ethnicity, ["White", "BME"])]
         frame = long.pivot_table(index=["org_code", "org_name", "year", "indicator"],
                                  columns="ethnicity", values=["percent", "respondents"],
@@ -524,6 +669,7 @@ def _read_indicator_file(source, label: str, sheet: str | None,
             tables["pay"], pay_notes = _pay(reader, default_year)
             notes += pay_notes
         excluded += [e for e in reader.excluded if e not in excluded]
+        notes += [n for n in reader.notes if n not in notes]
     if events:
         tables["events"] = pd.concat(events, ignore_index=True)
     if "year" not in cols and default_year is None:
