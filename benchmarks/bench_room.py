@@ -96,8 +96,8 @@ def staff_csv(number: int, rows: int, folder: Path) -> tuple[Path, str]:
     return path, name
 
 
-def start_server(port: int, cpus: set[int] | None = None,
-                 warm: str = "wait") -> subprocess.Popen:
+def start_server(port: int, cpus: set[int] | None = None, warm: str = "wait",
+                 run_log: Path | None = None) -> subprocess.Popen:
     """``streamlit run app.py``; on ``cpus`` only when given (its upload readers too); with
     ``warm`` "off", without the warm-up of every trust's first pages (``wres_app.warmup``)."""
     process = subprocess.Popen(
@@ -106,7 +106,8 @@ def start_server(port: int, cpus: set[int] | None = None,
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-             **({"WRES_WARM_PAGES": "off"} if warm == "off" else {})},
+             **({"WRES_WARM_PAGES": "off"} if warm == "off" else {}),
+             **({"WRES_RUN_LOG": str(run_log)} if run_log else {})},
         preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
     deadline = time.monotonic() + 60
     while True:
@@ -356,6 +357,30 @@ def step_table(times: dict[str, list[float]], last_heading: str,
     return worst
 
 
+def server_runs(run_log: Path, offset: int) -> dict[str, list[float]]:
+    """The server's own run times per page from its run log (``wres_app/run_log.py``), from
+    byte ``offset`` on (the room's runs only)."""
+    runs: dict[str, list[float]] = {}
+    if not run_log.exists():
+        return runs
+    with run_log.open("rb") as log:
+        log.seek(offset)
+        for line in log.read().decode().splitlines():
+            page, _, seconds = line.rpartition(" ")
+            runs.setdefault(page, []).append(float(seconds))
+    return runs
+
+
+def runs_table(runs: dict[str, list[float]]) -> None:
+    """p50 / p95 / max of the server's script runs, page by page (wall time in the server,
+    waiting for the interpreter lock included; the browsers' drawing not)."""
+    print("the server's own script runs (each rerun of a page, from its start to its end):")
+    print(f"{'page':<14} {'runs':>5} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
+    for page, values in sorted(runs.items(), key=lambda kv: -len(kv[1])):
+        print(f"{page:<14} {len(values):>5} {statistics.median(values):7.3f} "
+              f"{percentile(values, 0.95):7.3f} {max(values):7.3f}")
+
+
 def verdict(worst: float, errors: list[str], where: str = "") -> None:
     """The errors (the first 20) and the verdict against issue 11's target."""
     print(f"errors: {len(errors)}")
@@ -405,7 +430,8 @@ def main() -> None:
         os.sched_setaffinity(0, browser_cpus)  # the browsers inherit it
         print(f"server on CPU {cpus[0]}; browsers and this script on CPU(s) "
               f"{', '.join(map(str, sorted(browser_cpus)))}")
-    server = None if args.url else start_server(args.port, server_cpus, args.warm)
+    run_log = folder / "server_runs.log"
+    server = None if args.url else start_server(args.port, server_cpus, args.warm, run_log)
     url = args.url or f"http://127.0.0.1:{args.port}"
     try:
         first_alone = asyncio.run(alone(url))  # the first visit starts the warm-up
@@ -414,6 +440,7 @@ def main() -> None:
             print(f"warm-up: the server went idle {waited:.0f} s after the first visit")
         baseline = asyncio.run(alone(url))
         cpu_before = cpu_seconds(server.pid) if server else None
+        log_offset = run_log.stat().st_size if run_log.exists() else 0
         load_before = load_average()
         start = time.perf_counter()
         browser_cpu = asyncio.run(run_room(url, people, args.per_browser, args.spread,
@@ -425,6 +452,8 @@ def main() -> None:
             server_cpu = (cpu_seconds(server.pid) or cpu_before) - cpu_before
         report(people, wall, baseline, peak, first_alone, server_cpu,
                (load_before, load_average()), browser_cpu)
+        if server is not None:
+            runs_table(server_runs(run_log, log_offset))
     finally:
         if server is not None:
             server.terminate()

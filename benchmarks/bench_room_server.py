@@ -34,7 +34,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from bench_room import STEPS, load_average, staff_csv, step_table, verdict  # noqa: E402
+from bench_room import (  # noqa: E402
+    STEPS,
+    load_average,
+    runs_table,
+    server_runs,
+    staff_csv,
+    step_table,
+    verdict,
+)
 
 TIMEOUT = 300
 
@@ -109,6 +117,8 @@ def main() -> None:
         os.environ["WRES_WARM_PAGES"] = "off"
 
     folder = Path(tempfile.mkdtemp(prefix="bench_room_server_"))
+    run_log = folder / "server_runs.log"
+    os.environ["WRES_RUN_LOG"] = str(run_log)  # app.py logs each run's time (run_log.py)
     files = [staff_csv(number, args.rows, folder)[0] for number in range(args.users + 1)]
     print(f"{args.users} people (AppTest sessions in one process), staff-level files of "
           f"{args.rows:,} rows; arrivals within {args.spread:g} s")
@@ -124,6 +134,7 @@ def main() -> None:
               "after the first visit")
     alone_again, _, _ = room(files[-1:], 0.0)
     load_before = load_average()
+    log_offset = run_log.stat().st_size if run_log.exists() else 0
     cpu_before = time.process_time()
     times, errors, wall = room(files[:-1], args.spread)
     cpu = time.process_time() - cpu_before
@@ -134,6 +145,9 @@ def main() -> None:
         return f"{alone_again[step][0]:7.2f}" if alone_again[step] else f"{'-':>7}"
 
     worst = step_table(times, "alone s", alone)
+    runs_table(server_runs(run_log, log_offset))
+    print("(a step's time above is its script run plus AppTest's own work in this process: "
+          "building the session, parsing every element of the page it gets back)")
     verdict(worst, alone_errors + errors, f" on the server's side, {os.cpu_count()} CPUs")
 
 
