@@ -4,7 +4,7 @@ Run from the repository root:
 
     python benchmarks/bench_room.py [--users 30] [--per-browser 5] [--port 8603]
                                     [--rows 5000] [--spread 0] [--think 0] [--pin]
-                                    [--url URL] [--warm wait|off]
+                                    [--nice] [--url URL] [--warm wait|off]
 
 It starts ``streamlit run app.py`` (unless ``--url`` names a running server), launches
 headless Chromium (/usr/bin/chromium, Playwright) with ``--per-browser`` contexts each (one
@@ -29,9 +29,12 @@ small machine their rendering competes with the server for the CPU: the figures 
 bound for a room where every person has their own computer. As a baseline measured in the
 same run, step 1 is also timed for one person alone before the room arrives.
 
-``--pin`` gives the server one CPU of its own and the browsers the other(s): a model of a
-real room, where each person's browser runs on their own computer and the server's CPU is not
-taken by thirty renderers.
+``--pin`` gives the server one CPU of its own and the browsers the other(s); ``--nice`` runs
+the browsers at the lowest priority instead, so that the server has the CPU whenever it needs
+it: two models of a real room, where each person's browser runs on their own computer and the
+server's CPU is not taken by thirty renderers. With ``--nice`` the browsers' step times are
+their own starved drawing; the server's own run times, printed last, are what a room waits
+for the server.
 
 Nothing is asserted; the target from issue 11 is p95 under 3 s per step with no errors.
 """
@@ -404,6 +407,11 @@ def main() -> None:
                              "(0: each step as soon as the last is drawn)")
     parser.add_argument("--pin", action="store_true",
                         help="run the server on one CPU and the browsers on the other(s)")
+    parser.add_argument("--nice", action="store_true",
+                        help="run the browsers (and this script) at the lowest CPU priority, "
+                             "the server at normal priority: the server answers as if each "
+                             "person's browser ran on their own computer, and its own run "
+                             "times (printed last) are the room's wait for the server")
     parser.add_argument("--url", help="use this running server instead of starting one")
     parser.add_argument("--warm", choices=("wait", "off"), default="wait",
                         help="wait: the room arrives once the server's warm-up of every "
@@ -433,6 +441,9 @@ def main() -> None:
     run_log = folder / "server_runs.log"
     server = None if args.url else start_server(args.port, server_cpus, args.warm, run_log)
     url = args.url or f"http://127.0.0.1:{args.port}"
+    if args.nice:
+        os.nice(19)  # after the server started: it keeps its priority, the browsers inherit
+        print("browsers and this script at nice 19, the server at 0")
     try:
         first_alone = asyncio.run(alone(url))  # the first visit starts the warm-up
         if server is not None and args.warm == "wait":
