@@ -97,7 +97,11 @@ ORG_CHOSEN_KEY = "_org_chosen"
 
 
 def _remember_org_choice() -> None:
-    st.session_state[ORG_CHOSEN_KEY] = st.session_state["org_code"]
+    # .get: with thirty AppTest sessions in one process, the widget's value was once missing
+    # when its callback ran (a KeyError on its widget id in bench_room_server.py).
+    chosen = st.session_state.get("org_code")
+    if chosen is not None:
+        st.session_state[ORG_CHOSEN_KEY] = chosen
 
 
 def _default_org(codes: list[str]) -> str:
