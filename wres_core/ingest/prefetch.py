@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 HEAD_BYTES = 1 << 20  # bytes sniffed for encoding, delimiter and header
 SNIFF_LINES = 400  # lines of the head parsed for the header and the sample
+HEADER_SEARCH_LINES = 30  # as source.HEADER_SEARCH_ROWS: the header is among the first lines
 DELIMITERS = (",", ";", "\t", "|")
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -232,8 +233,7 @@ def start(source: object, limits: ReadLimits) -> Prefetch | None:
     if not 2 <= width <= min(PREFETCH_MAX_COLUMNS, limits.max_columns) or (
             lines[0].count('"') % 2):
         return None
-    first = split_record(lines[0], delimiter)
-    columns = frozenset(j for j, cell in enumerate(first) if _header_key(cell) in alias_keys())
+    columns = _known_columns(lines, delimiter)
     if not columns:
         return None
     strings = _mostly_distinct([split_record(line, delimiter) for line in lines[1:]], width)
@@ -243,6 +243,17 @@ def start(source: object, limits: ReadLimits) -> Prefetch | None:
                              strings, size, counted, limits.max_rows)
     executor.shutdown(wait=False)  # its thread ends when the parse does
     return Prefetch(path, offset, delimiter, width, columns, strings, counted, parsed)
+
+
+def _known_columns(lines: list[str], delimiter: str) -> frozenset[int]:
+    """The columns named with known names in the first line that has any (the header, as a
+    guess: ``source.find_header`` decides, and the parse is used only if it agrees)."""
+    for line in lines[:HEADER_SEARCH_LINES]:
+        known = frozenset(j for j, cell in enumerate(split_record(line, delimiter))
+                          if _header_key(cell) in alias_keys())
+        if known:
+            return known
+    return frozenset()
 
 
 def _mostly_distinct(records: list[list[str]], width: int) -> frozenset[int]:

@@ -36,6 +36,7 @@ from wres_core.ethnicity import match_ethnicity
 from wres_core.ingest.limits import LIMITS, ReadLimits, describe_bytes
 from wres_core.ingest.prefetch import (
     HEAD_BYTES,
+    HEADER_SEARCH_LINES,
     SCAN_STEP,
     UTF8_BOM,
     Prefetch,
@@ -50,7 +51,7 @@ from wres_core.ingest.prefetch import (
 from wres_core.ingest.values import column_aliases, header_key, parse_count, stage_of
 from wres_core.schema import MAX_LABEL_CHARS
 
-HEADER_SEARCH_ROWS = 30  # the header must be within the first rows
+HEADER_SEARCH_ROWS = HEADER_SEARCH_LINES  # the header must be within the first rows
 SAMPLE_ROWS = 200  # data rows kept for detection
 PREVIEW_ROWS = 20
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
