@@ -216,7 +216,10 @@ def find_header(rows: Sequence[Sequence[str]]) -> int | None:
     Candidates have at least half as many non-empty cells as the widest row (and at least two
     when any row has two); among them the header has the most recognised column names (aliases
     or ethnic groups) and the fewest numbers; ties go to the earliest row. Rows above it are the
-    title block.
+    title block. A row with numbers is not a candidate when an earlier candidate without
+    numbers has text in every column where it has one: that row is data under a header whose
+    names are not known (``Site, Heritage, Step, Qty`` above ``RXX, White, Applied, 5``, whose
+    recognised labels would otherwise outscore the header's).
     """
     rows = list(rows[:HEADER_SEARCH_ROWS])
     filled = [sum(1 for c in r if c) for r in rows]
@@ -226,12 +229,17 @@ def find_header(rows: Sequence[Sequence[str]]) -> int | None:
     need = max(2 if widest >= 2 else 1, math.ceil(widest / 2))
     best: tuple[int, int] | None = None
     best_index = None
+    text_rows: list[set[int]] = []  # earlier candidates without numbers: their filled columns
     for i, row in enumerate(rows):
         if filled[i] < need:
             continue
+        numbers = {j for j, c in enumerate(row) if c and parse_count(c)[1] is None}
+        if numbers and any(numbers <= named for named in text_rows):
+            continue  # data under an earlier row that names its number columns
+        if not numbers:
+            text_rows.append({j for j, c in enumerate(row) if c})
         recognised = sum(1 for c in row if _recognised(c))
-        numeric = sum(1 for c in row if c and parse_count(c)[1] is None)
-        score = (2 * recognised - numeric, -i)
+        score = (2 * recognised - len(numbers), -i)
         if best is None or score > best:
             best, best_index = score, i
     return best_index
