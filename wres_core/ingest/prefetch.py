@@ -200,6 +200,10 @@ class Prefetch:
         found, self.parsed = self.parsed, None
         return found.result() if found is not None else None
 
+    def discard(self) -> None:
+        """Let the parsed table go (when its thread ends) without waiting for it."""
+        self.parsed = None
+
 
 def worthwhile() -> bool:
     """Whether the reading steps are still to be imported: only then is there something to

@@ -673,7 +673,8 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
                           "Check that you picked the right file.")
     header_cells = [c.strip() for c in records[header_index]]
     if early is not None and (on_disk is None or early.offset != on_disk.offset):
-        early = None  # transcoded, or read from other bytes: not what this read would make
+        early.discard()  # transcoded, or read from other bytes: not what this read would make
+        early = None
     scan = _count_lines(data, on_disk, early)
     if scan.first_nul >= 0:
         raise _nul_error(name, data, scan.first_nul, delimiter, make_headers(header_cells),
@@ -687,6 +688,8 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
     delimiter_note = f"Delimiter: {DELIMITER_NAMES[delimiter]}."
     notes.append(delimiter_note)
     if not simple:
+        if early is not None:
+            early.discard()  # the Python reader reads it all
         return _python_csv(data, name, delimiter, notes, limits)
 
     header = make_headers(header_cells)
@@ -699,6 +702,8 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
         body_records = list(csv.reader(io.StringIO(body_text, newline=""),
                                        delimiter=delimiter))
     except csv.Error:
+        if early is not None:
+            early.discard()  # the Python reader reads it all
         return _python_csv(data, name, delimiter, notes, limits)
     for i, record in enumerate(body_records, start=header_index + 2):
         cells = [c.strip() for c in record]
@@ -715,7 +720,8 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
 
     body_lines = scan.lines - header_row
     if early is not None and (early.delimiter != delimiter or early.width != len(header)):
-        early = None  # the thread split the lines otherwise: its parse is not this one
+        early.discard()  # the thread split the lines otherwise: its parse is not this one
+        early = None
     early_rows = _EarlyRows(early, header_cells, header_index) if early is not None else None
 
     def load(columns: Sequence[int], high: frozenset[int]) -> Loaded:
