@@ -84,7 +84,7 @@ def test_the_prefetch_reads_the_columns_with_known_names_and_the_counts_are_righ
     assert early is not None
     assert early.columns == {0, 1, 2, 3, 4}  # not 'Comment'
     assert early.strings == {0}  # staff numbers: every one distinct
-    assert early.scan.result() == prefetch.Scan(lines=ROWS + 1, first_nul=-1)
+    assert early.scan == prefetch.Scan(lines=ROWS + 1, first_nul=-1)
     result = read_table(path)
     assert force_prefetch == [True]  # its parse was used, not made again
     counts = result.table.groupby("ethnicity", observed=True)["headcount"].sum()
@@ -147,7 +147,7 @@ def test_a_nul_byte_is_refused_with_its_line_and_nothing_is_parsed(tmp_path, mon
     path = _write(tmp_path, HEADER + "\n" + "\n".join(rows) + "\n")
     assert path.stat().st_size > prefetch.HEAD_BYTES * 1.2
     early = prefetch.start(path, LIMITS)
-    assert early.scan.result().first_nul > prefetch.HEAD_BYTES
+    assert early.scan.first_nul > prefetch.HEAD_BYTES
     assert early.take_parsed() is None
     with_prefetch, without = _read_both(path, monkeypatch)
     assert "Line 39,002, column 'Organisation code'" in with_prefetch
@@ -159,7 +159,7 @@ def test_too_many_rows_are_refused_before_the_prefetch_parses(tmp_path, monkeypa
     path = _write(tmp_path, HEADER + "\n" + "\n".join(_rows()) + "\n")
     limits = ReadLimits(max_rows=2_999)
     early = prefetch.start(path, limits)
-    assert early.scan.result().lines == 3_001
+    assert early.scan.lines == 3_001
     assert early.take_parsed() is None
     with_prefetch, without = _read_both(path, monkeypatch, limits=limits)
     assert "The file has 3,000 lines below the header; at most 2,999" in with_prefetch

@@ -4,8 +4,10 @@ A fresh process that reads a large staff-level extract spends about 0.4 s import
 and the reading steps, one CPU busy, and about as long again in Arrow's parse, which releases
 the GIL. So :func:`read_table <wres_core.ingest.api.read_table>`, given the path of a large
 file in a process that has not yet imported the steps, calls :func:`start` before importing
-them: a thread counts the file's lines (and looks for a NUL byte), then parses the columns whose
-headers are known column names, while the imports run on the other CPU.
+them: it counts the file's lines (and looks for a NUL byte), then starts a thread that parses
+the columns whose headers are known column names, while the imports run on the other CPU.
+The count is made before the thread starts, not in it: numpy takes the GIL back after every
+block, and in turns with an import it took three times as long (and as much CPU).
 
 Nothing here decides how the file is read. ``source._open_csv`` reads the head the usual way
 and then uses the count, and the parsed table, only where they are what it would have made
@@ -140,8 +142,11 @@ def scan_file(path: Path, offset: int) -> Scan:
 
 def _scan_blocks(blocks) -> Scan:
     newlines, first_nul, seen, last = 0, -1, 0, 10
+    # One array of flags for every block: a fresh 4 MB one per block is fresh pages from the
+    # system each time in a young process, whose faults cost more than the comparing.
+    flags = np.empty(SCAN_STEP, dtype=bool)
     for block in blocks:
-        newlines += int(np.count_nonzero(block == 10))
+        newlines += int(np.count_nonzero(np.equal(block, 10, out=flags[:len(block)])))
         if first_nul < 0 and block.min() == 0:  # min: one pass, no array of booleans
             first_nul = seen + int(np.argmax(block == 0))
         seen += len(block)
@@ -192,7 +197,7 @@ class Prefetch:
     width: int  # fields of the first line
     columns: frozenset[int]  # the columns parsed: those whose first-line names are known
     strings: frozenset[int]  # columns parsed as strings, not dictionaries
-    scan: Future[Scan]
+    scan: Scan  # the whole file's, from ``offset``
     parsed: Future[pa.Table | None] | None = field(repr=False)
 
     def take_parsed(self) -> pa.Table | None:
@@ -241,12 +246,24 @@ def start(source: object, limits: ReadLimits) -> Prefetch | None:
     if not columns:
         return None
     strings = _mostly_distinct([split_record(line, delimiter) for line in lines[1:]], width)
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-csv-prefetch")
-    counted = executor.submit(scan_file, path, offset)
-    parsed = executor.submit(_parse_known_columns, path, offset, delimiter, width, columns,
-                             strings, size, counted, limits.max_rows)
-    executor.shutdown(wait=False)  # its thread ends when the parse does
+    try:
+        counted = scan_file(path, offset)
+    except OSError:
+        return None
+    parsed = None
+    if _parse_allowed(counted, len(columns), size, limits.max_rows):
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-csv-prefetch")
+        parsed = executor.submit(_parse_known_columns, path, offset, delimiter, width, columns,
+                                 strings)
+        executor.shutdown(wait=False)  # its thread ends when the parse does
     return Prefetch(path, offset, delimiter, width, columns, strings, counted, parsed)
+
+
+def _parse_allowed(counted: Scan, columns: int, size: int, max_rows: int) -> bool:
+    """Whether the reader would parse a file so counted (no NUL byte, not too many rows),
+    and its codes stay well under its size (not fields of a byte or two)."""
+    return (counted.first_nul < 0 and counted.lines - 1 <= max_rows
+            and counted.lines * columns * 4 <= 2 * size)
 
 
 def _known_columns(lines: list[str], delimiter: str) -> frozenset[int]:
@@ -270,14 +287,8 @@ def _mostly_distinct(records: list[list[str]], width: int) -> frozenset[int]:
 
 
 def _parse_known_columns(path: Path, offset: int, delimiter: str, width: int,
-                         columns: frozenset[int], strings: frozenset[int], size: int,
-                         counted: Future[Scan], max_rows: int) -> pa.Table | None:
+                         columns: frozenset[int], strings: frozenset[int]) -> pa.Table | None:
     """The ``columns`` of the file, parsed as the reader's own Arrow parse parses them."""
-    lines = counted.result()  # the same thread ran the count: it is done
-    if lines.first_nul >= 0 or lines.lines - 1 > max_rows:
-        return None  # refused by the reader before any parse
-    if lines.lines * len(columns) * 4 > 2 * size:
-        return None  # fields of a byte or two: their codes would outweigh the file
     names = [f"c{i}" for i in range(width)]
     dictionary = pa.dictionary(pa.int32(), pa.string())
     try:

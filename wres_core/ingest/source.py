@@ -771,10 +771,10 @@ _ARROW_LONG_ROW_BLOCK = 1 << 24
 
 def _count_lines(data: bytes | pa.Buffer, on_disk: _OnDisk | None,
                  early: Prefetch | None) -> Scan:
-    """The file's lines and first NUL byte: counted by the prefetch thread if one was started
-    (it began before the imports), else now."""
+    """The file's lines and first NUL byte: counted by the prefetch if one was started (before
+    the imports), else now."""
     if early is not None:
-        return early.scan.result()
+        return early.scan
     return scan_file(on_disk.path, on_disk.offset) if on_disk is not None else scan(data)
 
 
