@@ -142,10 +142,11 @@ def scan_file(path: Path, offset: int) -> Scan:
 
 def _scan_blocks(blocks) -> Scan:
     newlines, first_nul, seen, last = 0, -1, 0, 10
-    # One array of flags for every block: a fresh 4 MB one per block is fresh pages from the
-    # system each time in a young process, whose faults cost more than the comparing.
-    flags = np.empty(SCAN_STEP, dtype=bool)
+    # One array of flags for every block (as large as the first), not a fresh one per block.
+    flags = np.empty(0, dtype=bool)
     for block in blocks:
+        if len(flags) < len(block):
+            flags = np.empty(len(block), dtype=bool)
         newlines += int(np.count_nonzero(np.equal(block, 10, out=flags[:len(block)])))
         if first_nul < 0 and block.min() == 0:  # min: one pass, no array of booleans
             first_nul = seen + int(np.argmax(block == 0))
