@@ -46,9 +46,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import wres_core.ingest.build  # noqa: F401 - the readers themselves: see below
 from wres_core.errors import IngestError
 from wres_core.ingest import IngestResult, read_table
 from wres_core.ingest.api import out_of_memory
+
+# Importing wres_core.ingest does not import pandas and the reading steps (read_table imports
+# them when first called, after starting a large file's parse); the zygote imports them here,
+# so that every worker forked from it starts with them loaded.
 
 #: Files read at the same time; more wait their turn.
 WORKERS = 2

@@ -311,7 +311,7 @@ def test_out_of_memory_anywhere_in_reading_is_an_ingest_error(monkeypatch, error
     def exhausted(*args, **kwargs):
         raise error("malloc of size 5368709120 failed")
 
-    monkeypatch.setattr("wres_core.ingest.api.open_table", exhausted)
+    monkeypatch.setattr("wres_core.ingest.source.open_table", exhausted)
     with pytest.raises(IngestError, match=r"x\.csv: The file is too large to read in the memory "
                                           r"available\."):
         reader(good_csv().encode(), name="x.csv")

@@ -1,21 +1,25 @@
-"""Public entry points: :func:`read_table` for one file, :func:`load_dataset` for several."""
+"""Public entry points: :func:`read_table` for one file, :func:`load_dataset` for several.
+
+This module imports neither pandas nor the reading steps when it is imported: each function
+imports what it uses. :func:`read_table` in a fresh process starts parsing a large CSV file
+first (``ingest.prefetch``) and only then imports the steps, so the two overlap.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import pandas as pd
-
-from wres_core import schema
 from wres_core.errors import IngestError
-from wres_core.ingest.build import Options, build
+from wres_core.ingest import prefetch
 from wres_core.ingest.limits import LIMITS, ReadLimits
-from wres_core.ingest.plan import plan_columns
-from wres_core.ingest.report import DataQualityReport
-from wres_core.ingest.source import open_table, source_name
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from wres_core.ingest.report import DataQualityReport
 
 SourceLike = str | os.PathLike | bytes | BinaryIO
 
@@ -63,9 +67,14 @@ def read_table(source: SourceLike, *, name: str | None = None, sheet: str | None
     read; everything short of that is in the result's report. Running out of memory anywhere
     in reading (``MemoryError``, ``pyarrow.ArrowMemoryError``) is that error too.
     """
-    label = source_name(source, name)
+    early = prefetch.start(source, limits)  # first: the imports below overlap its parse
+    from wres_core.ingest import source as files
+    from wres_core.ingest.build import Options, build
+    from wres_core.ingest.plan import plan_columns
+
+    label = files.source_name(source, name)
     try:
-        raw = open_table(source, label, sheet, limits)
+        raw = files.open_table(source, label, sheet, limits, early)
         plan = plan_columns(raw, layout=layout, kind=kind, mapping=mapping,
                             ethnicity_map=ethnicity_map)
         table, report = build(raw, plan, Options(band_map, ethnicity_map, staff_group_map,
@@ -84,6 +93,12 @@ def read_table(source: SourceLike, *, name: str | None = None, sheet: str | None
                           "report this with the file.") from exc
 
 
+def _empty_frame() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame()
+
+
 @dataclass(frozen=True, eq=False)
 class Dataset:
     """Several files read together: one workforce table, one recruitment table."""
@@ -93,12 +108,16 @@ class Dataset:
     reports: tuple[DataQualityReport, ...]
     #: Keys found in more than one file: key columns, first file (kept), later file (dropped)
     #: and both counts.
-    overlaps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    overlaps: pd.DataFrame = field(default_factory=_empty_frame)
     notes: tuple[str, ...] = ()
 
     @property
     def organisations(self) -> pd.DataFrame:
         """One row per organisation: code, name, region, type."""
+        import pandas as pd
+
+        from wres_core import schema
+
         parts = [t.loc[:, list(schema.ORG_COLUMNS)] for t in (self.workforce, self.recruitment)
                  if len(t)]
         if not parts:
@@ -139,6 +158,8 @@ def peek_table(source: SourceLike, *, name: str | None = None, sheet: str | None
     Used when :func:`read_table` fails for want of a column: the user can then pick the
     columns by hand. Raises :class:`~wres_core.errors.IngestError` when even this fails.
     """
+    from wres_core.ingest.source import open_table, source_name
+
     label = source_name(source, name)
     try:
         raw = open_table(source, label, sheet, limits)
@@ -176,6 +197,10 @@ def combine_results(results: Iterable[IngestResult]) -> Dataset:
     A key (organisation x year x staff group x band x ethnic group [x stage]) found in two
     files is counted once, from the first file, and listed in ``overlaps`` and ``notes``.
     """
+    import pandas as pd
+
+    from wres_core import schema
+
     results, attach_notes = attach_to_neighbours(list(results))
     tables: dict[str, list[tuple[str, pd.DataFrame]]] = {"workforce": [], "recruitment": []}
     reports = []
@@ -228,6 +253,8 @@ def attach_to_neighbours(results: list[IngestResult]) -> tuple[list[IngestResult
     the file is attached to it, with a note. With several that fit, it is left as it is and a
     note asks the user to say which it belongs to.
     """
+    from wres_core import schema
+
     named = {}
     for result in results:
         if result.report.org_given and result.report.year_given and len(result.table):

@@ -23,8 +23,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wres_core.schema import MAX_LABEL_CHARS
-
 
 @dataclass(frozen=True)
 class ReadLimits:
@@ -48,6 +46,12 @@ class ReadLimits:
     max_cell_chars: int = 32_767
 
     def __post_init__(self) -> None:
+        if self.max_cell_chars >= ReadLimits.max_cell_chars:
+            return  # the default (far above a label) needs no check, nor schema's import
+        # Imported only here: schema imports pandas, and read_table starts parsing a large
+        # CSV before pandas is imported (see ingest.prefetch), with these limits in hand.
+        from wres_core.schema import MAX_LABEL_CHARS
+
         if self.max_cell_chars < MAX_LABEL_CHARS:  # only cells longer than a label are measured
             raise ValueError(f"max_cell_chars must be at least {MAX_LABEL_CHARS}")
 

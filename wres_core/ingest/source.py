@@ -34,15 +34,26 @@ import pyarrow.csv as pcsv
 from wres_core.errors import IngestError
 from wres_core.ethnicity import match_ethnicity
 from wres_core.ingest.limits import LIMITS, ReadLimits, describe_bytes
+from wres_core.ingest.prefetch import (
+    HEAD_BYTES,
+    HEADER_SEARCH_LINES,
+    SCAN_STEP,
+    UTF8_BOM,
+    Prefetch,
+    Scan,
+    choose_delimiter,
+    decode_head,
+    head_lines,
+    scan,
+    scan_file,
+    split_record,
+)
 from wres_core.ingest.values import column_aliases, header_key, parse_count, stage_of
 from wres_core.schema import MAX_LABEL_CHARS
 
-HEAD_BYTES = 1 << 20  # bytes sniffed for encoding, delimiter and header
-SNIFF_LINES = 400  # lines of the head parsed for the header and the sample
-HEADER_SEARCH_ROWS = 30  # the header must be within the first rows
+HEADER_SEARCH_ROWS = HEADER_SEARCH_LINES  # the header must be within the first rows
 SAMPLE_ROWS = 200  # data rows kept for detection
 PREVIEW_ROWS = 20
-DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 Source = str | os.PathLike | bytes | bytearray | memoryview | BinaryIO
@@ -205,7 +216,10 @@ def find_header(rows: Sequence[Sequence[str]]) -> int | None:
     Candidates have at least half as many non-empty cells as the widest row (and at least two
     when any row has two); among them the header has the most recognised column names (aliases
     or ethnic groups) and the fewest numbers; ties go to the earliest row. Rows above it are the
-    title block.
+    title block. A row with numbers is not a candidate when an earlier candidate without
+    numbers has text in every column where it has one: that row is data under a header whose
+    names are not known (``Site, Heritage, Step, Qty`` above ``RXX, White, Applied, 5``, whose
+    recognised labels would otherwise outscore the header's).
     """
     rows = list(rows[:HEADER_SEARCH_ROWS])
     filled = [sum(1 for c in r if c) for r in rows]
@@ -215,12 +229,17 @@ def find_header(rows: Sequence[Sequence[str]]) -> int | None:
     need = max(2 if widest >= 2 else 1, math.ceil(widest / 2))
     best: tuple[int, int] | None = None
     best_index = None
+    text_rows: list[set[int]] = []  # earlier candidates without numbers: their filled columns
     for i, row in enumerate(rows):
         if filled[i] < need:
             continue
+        numbers = {j for j, c in enumerate(row) if c and parse_count(c)[1] is None}
+        if numbers and any(numbers <= named for named in text_rows):
+            continue  # data under an earlier row that names its number columns
+        if not numbers:
+            text_rows.append({j for j, c in enumerate(row) if c})
         recognised = sum(1 for c in row if _recognised(c))
-        numeric = sum(1 for c in row if c and parse_count(c)[1] is None)
-        score = (2 * recognised - numeric, -i)
+        score = (2 * recognised - len(numbers), -i)
         if best is None or score > best:
             best, best_index = score, i
     return best_index
@@ -441,8 +460,12 @@ def _not_a_table(name: str, what: str, action: str | None = None) -> IngestError
 
 
 def open_table(source: Source, name: str, sheet: str | None,
-               limits: ReadLimits = LIMITS) -> RawTable:
-    """Read any supported file into a :class:`RawTable`, or raise :class:`IngestError`."""
+               limits: ReadLimits = LIMITS, early: Prefetch | None = None) -> RawTable:
+    """Read any supported file into a :class:`RawTable`, or raise :class:`IngestError`.
+
+    ``early`` is the line count and parse of ``source`` (a path) that ``prefetch.start``
+    began; they are used where they are what this read would make itself.
+    """
     data = read_bytes(source, name, limits)
     # A file on disk is read again from disk where the whole of it is needed (the line count,
     # Arrow's parse): reading a memory map would make all of it resident at once.
@@ -482,20 +505,11 @@ def open_table(source: Source, name: str, sheet: str | None,
                         (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image")):
         if what and head.startswith(magic):
             raise _not_a_table(name, what)
-    return _open_csv(data, name, limits, _OnDisk(path, 0) if path is not None else None)
+    return _open_csv(data, name, limits, _OnDisk(path, 0) if path is not None else None,
+                     early if path is not None else None)
 
 
 # --- CSV ----------------------------------------------------------------------------------
-
-
-def _decode_head(head: bytes) -> tuple[str, str]:
-    """The head as text and the encoding used ("utf-8" or "cp1252")."""
-    cut = head.rfind(b"\n")
-    body = head[: cut + 1] if cut >= 0 and len(head) >= HEAD_BYTES else head
-    try:
-        return body.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace"), "cp1252"
 
 
 def _looks_binary(text: str) -> bool:
@@ -528,56 +542,12 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Scan:
-    lines: int  # lines in the file (a last line without a line break counts)
-    first_nul: int  # byte offset of the first NUL byte, or -1
-
-
-_SCAN_STEP = 1 << 22  # small enough to stay in the processor's cache
-
-
-def _scan(data: bytes | pa.Buffer) -> _Scan:
-    """Count the lines and find the first NUL byte, a block at a time, without copying the
-    file (numpy compares a block in place: about 0.03 s for a 241 MB extract)."""
-    array = np.frombuffer(data, dtype=np.uint8)
-    return _scan_blocks(array[start:start + _SCAN_STEP]
-                        for start in range(0, len(array), _SCAN_STEP))
-
-
-def _scan_file(on_disk: _OnDisk) -> _Scan:
-    """:func:`_scan` of the file on disk, read a block at a time into one buffer."""
-    buffer = bytearray(_SCAN_STEP)
-
-    def blocks():
-        with open(on_disk.path, "rb") as file:
-            file.seek(on_disk.offset)
-            while got := file.readinto(buffer):
-                yield np.frombuffer(buffer, dtype=np.uint8, count=got)
-
-    return _scan_blocks(blocks())
-
-
-def _scan_blocks(blocks) -> _Scan:
-    newlines, first_nul, seen, last = 0, -1, 0, 10
-    for block in blocks:
-        newlines += int(np.count_nonzero(block == 10))
-        if first_nul < 0:
-            zeros = block == 0
-            if zeros.any():
-                first_nul = seen + int(np.argmax(zeros))
-        seen += len(block)
-        last = int(block[-1])
-    ends_open = seen > 0 and last != 10
-    return _Scan(newlines + int(ends_open), first_nul)
-
-
 def _line_at(data: bytes | pa.Buffer, offset: int) -> tuple[int, str]:
     """The line number (1-based) of a byte offset, and that line's text."""
     view = memoryview(data)
     line = 1
-    for start in range(0, offset, _SCAN_STEP):
-        line += bytes(view[start:min(start + _SCAN_STEP, offset)]).count(b"\n")
+    for start in range(0, offset, SCAN_STEP):
+        line += bytes(view[start:min(start + SCAN_STEP, offset)]).count(b"\n")
     begin = bytes(view[max(0, offset - HEAD_BYTES):offset]).rfind(b"\n")
     begin = begin + 1 + max(0, offset - HEAD_BYTES) if begin >= 0 else max(0, offset - HEAD_BYTES)
     end = bytes(view[offset:offset + HEAD_BYTES]).find(b"\n")
@@ -590,7 +560,7 @@ def _nul_error(name: str, data: bytes | pa.Buffer, offset: int, delimiter: str,
     line, text = _line_at(data, offset)
     column = None
     if line > header_line:
-        cells = _split_record(text, delimiter)
+        cells = split_record(text, delimiter)
         where = next((j for j, cell in enumerate(cells) if "\x00" in cell), None)
         if where is not None and where < len(header):
             column = header[where]
@@ -621,32 +591,6 @@ def _too_many_rows(name: str, found: int, limits: ReadLimits, what: str) -> Inge
                        "parts together.")
 
 
-def _split_record(line: str, delimiter: str) -> list[str]:
-    try:
-        return next(csv.reader([line], delimiter=delimiter), [])
-    except csv.Error:
-        return line.split(delimiter)
-
-
-def choose_delimiter(lines: Sequence[str]) -> str:
-    """The delimiter that splits most lines into the same number (>1) of fields."""
-    lines = [line for line in lines if line.strip()][:SNIFF_LINES]
-    best, best_score = ",", (-1.0, 0)
-    for delimiter in DELIMITERS:
-        counts = [len(_split_record(line, delimiter)) for line in lines]
-        if not counts:
-            continue
-        values, freq = np.unique(counts, return_counts=True)
-        mode = int(values[np.argmax(freq)])
-        if mode < 2:
-            continue
-        tail = counts[-min(len(counts), 50):]
-        score = (sum(1 for c in tail if c == mode) / len(tail), mode)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
 @dataclass(frozen=True)
 class _OnDisk:
     """Where ``data`` is on disk: its file, and the bytes of the file before it (a BOM)."""
@@ -656,7 +600,7 @@ class _OnDisk:
 
 
 def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
-              on_disk: _OnDisk | None = None) -> RawTable:
+              on_disk: _OnDisk | None = None, early: Prefetch | None = None) -> RawTable:
     notes: list[str] = []
     head = _head(data)
     # Encoding: UTF-16 (Excel's "Unicode text") and UTF-8 BOMs, then UTF-8, else Windows-1252.
@@ -670,7 +614,7 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
         head = _head(data)
         notes.append("Encoding: UTF-16 (Excel 'Unicode text'), read as text.")
         encoding = "utf-16"
-    elif head.startswith(b"\xef\xbb\xbf"):
+    elif head.startswith(UTF8_BOM):
         data = data.slice(3) if isinstance(data, pa.Buffer) else data[3:]
         on_disk = replace(on_disk, offset=3) if on_disk is not None else None
         head = _head(data)
@@ -689,14 +633,14 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
         encoding = "utf-16"
     else:
         encoding = ""
-    head_text, head_encoding = _decode_head(head)
+    head_text, head_encoding = decode_head(head)
     if _looks_binary(head_text):
         raise _not_a_table(name, "a binary file (an image, archive or program file)")
     if head_encoding == "cp1252" and encoding == "":
         data, encoding = _transcode_cp1252(data, notes)
         on_disk = None
         head = _head(data)
-        head_text, _ = _decode_head(head)
+        head_text, _ = decode_head(head)
     elif encoding == "":
         encoding = "utf-8"
     stripped = head_text.lstrip().lower()
@@ -716,15 +660,9 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
     elif encoding == "utf-8-sig":
         notes.append("Encoding: UTF-8 with a byte-order mark.")
 
-    truncated = _size(data) > len(head)
-    lines = head_text.split("\n")
-    if truncated and len(lines) > 1:
-        lines = lines[:-1]
-    if lines and lines[-1] == "":
-        lines = lines[:-1]
-    lines = lines[:SNIFF_LINES]
+    lines = head_lines(head_text, truncated=_size(data) > len(head))
     delimiter = choose_delimiter([line.rstrip("\r") for line in lines])
-    records = [_split_record(line.rstrip("\r"), delimiter) for line in lines]
+    records = [split_record(line.rstrip("\r"), delimiter) for line in lines]
     wide = next((i for i, r in enumerate(records) if len(r) > limits.max_columns), None)
     if wide is not None:  # before looking for the header, which costs time per cell
         raise _too_many_columns(name, len(records[wide]), limits, f"line {wide + 1:,}")
@@ -734,7 +672,10 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
                           "a header row naming the columns, then one row per count.",
                           "Check that you picked the right file.")
     header_cells = [c.strip() for c in records[header_index]]
-    scan = _scan_file(on_disk) if on_disk is not None else _scan(data)
+    if early is not None and (on_disk is None or early.offset != on_disk.offset):
+        early.discard()  # transcoded, or read from other bytes: not what this read would make
+        early = None
+    scan = _count_lines(data, on_disk, early)
     if scan.first_nul >= 0:
         raise _nul_error(name, data, scan.first_nul, delimiter, make_headers(header_cells),
                          header_index + 1)
@@ -747,6 +688,8 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
     delimiter_note = f"Delimiter: {DELIMITER_NAMES[delimiter]}."
     notes.append(delimiter_note)
     if not simple:
+        if early is not None:
+            early.discard()  # the Python reader reads it all
         return _python_csv(data, name, delimiter, notes, limits)
 
     header = make_headers(header_cells)
@@ -759,6 +702,8 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
         body_records = list(csv.reader(io.StringIO(body_text, newline=""),
                                        delimiter=delimiter))
     except csv.Error:
+        if early is not None:
+            early.discard()  # the Python reader reads it all
         return _python_csv(data, name, delimiter, notes, limits)
     for i, record in enumerate(body_records, start=header_index + 2):
         cells = [c.strip() for c in record]
@@ -774,11 +719,15 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
     header_row = header_index + 1
 
     body_lines = scan.lines - header_row
+    if early is not None and (early.delimiter != delimiter or early.width != len(header)):
+        early.discard()  # the thread split the lines otherwise: its parse is not this one
+        early = None
+    early_rows = _EarlyRows(early, header_cells, header_index) if early is not None else None
 
     def load(columns: Sequence[int], high: frozenset[int]) -> Loaded:
         try:
             loaded = _pyarrow_load(data, start, header, delimiter, columns, high, header_row,
-                                   body_lines, on_disk)
+                                   body_lines, on_disk, early_rows)
             slow_notes: list[str] = []
         except _NotUtf8:
             loaded = None
@@ -820,14 +769,76 @@ _ARROW_BLOCK = 1 << 20
 _ARROW_LONG_ROW_BLOCK = 1 << 24
 
 
+def _count_lines(data: bytes | pa.Buffer, on_disk: _OnDisk | None,
+                 early: Prefetch | None) -> Scan:
+    """The file's lines and first NUL byte: counted by the prefetch if one was started (before
+    the imports), else now."""
+    if early is not None:
+        return early.scan
+    return scan_file(on_disk.path, on_disk.offset) if on_disk is not None else scan(data)
+
+
+@dataclass
+class _EarlyRows:
+    """A prefetch's parse and where this read found the header in it (see
+    :func:`_prefetched_columns`)."""
+
+    early: Prefetch
+    header_cells: list[str]  # stripped, as split by the csv module
+    header_index: int  # 0-based line of the header below ``early.offset``
+
+
+def _prefetched_columns(found: _EarlyRows, names: list[str], wanted: list[int],
+                        high: frozenset[int]) -> pa.Table | None:
+    """The prefetch's parse cut to what this read's own parse returns, or ``None``.
+
+    That is: the rows below the header, the wanted columns, staff-number columns as strings
+    and the rest as dictionaries holding only labels of those rows, listed in the order they
+    first occur, as this read's parse lists them (the header and title rows' cells, parsed
+    too, are dropped from the first chunk's dictionary; a column the prefetch parsed as
+    strings is encoded here). ``None`` when the
+    parse was not made or failed, lacks a wanted column, or when its header row is not the
+    one found here (a row split otherwise): the file is then parsed as if there had been no
+    prefetch.
+    """
+    table = found.early.take_parsed()
+    first_data = found.header_index + 1
+    if table is None or table.num_rows < first_data or not wanted or not (
+            found.early.columns.issuperset(wanted)):
+        return None  # not parsed, or not every column this read wants
+    header_row = table.slice(found.header_index, 1).to_pylist()[0]
+    if any((header_row[names[i]] or "").strip() != found.header_cells[i]
+           for i in found.early.columns):
+        return None
+    table = table.slice(first_data)
+    columns = {}
+    for i in wanted:
+        column = table.column(names[i])
+        if i in high:
+            columns[names[i]] = column.cast(pa.string())
+        elif i in found.early.strings:
+            columns[names[i]] = pa.chunked_array(
+                [pyarrow.compute.dictionary_encode(chunk) for chunk in column.chunks],
+                type=pa.dictionary(pa.int32(), pa.string()))
+        elif column.num_chunks:
+            first = pyarrow.compute.dictionary_encode(column.chunk(0).cast(pa.string()))
+            columns[names[i]] = pa.chunked_array([first, *column.chunks[1:]],
+                                                 type=column.type)
+        else:
+            columns[names[i]] = column
+    return pa.table(columns)
+
+
 def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimiter: str,
                   columns: Sequence[int], high: frozenset[int], header_row: int,
-                  body_lines: int, on_disk: _OnDisk | None = None) -> Loaded | None:
+                  body_lines: int, on_disk: _OnDisk | None = None,
+                  early_rows: _EarlyRows | None = None) -> Loaded | None:
     """The columns read by Arrow, or ``None`` when the Python reader must read the file.
 
     Arrow is told that no value holds a line break (which is what makes it fast), so it must
     return exactly one row per line below the header; when it does not (or fails), some
     quoted field spans lines, and the Python reader, which checks quoting, takes over.
+    ``early_rows``: the prefetch thread's parse, used instead of parsing again when it fits.
     """
     names = [f"c{i}" for i in range(len(header))]
     buffer = data if isinstance(data, pa.Buffer) else pa.py_buffer(data)
@@ -859,9 +870,11 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
                     quoted_strings_can_be_null=True),
             )
 
+    table = (_prefetched_columns(early_rows, names, wanted, high) if early_rows is not None
+             else None)
     try:
         try:
-            table = read(_ARROW_BLOCK)
+            table = table if table is not None else read(_ARROW_BLOCK)
         except pa.ArrowInvalid as exc:
             if "straddl" not in str(exc):
                 raise
