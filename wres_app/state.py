@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from wres_app import reader_pool
 from wres_app.reader_pool import read_upload_bytes
 from wres_core.analysis import AllResults, analyse_dataset
 from wres_core.bands import TierDefinition
@@ -226,6 +227,7 @@ def _warm_sample_and_pages() -> None:
     from wres_app import warmup  # it builds on this module
 
     if warmup.warm_pages_wanted():
+        reader_pool.start_early()  # the first upload then finds it ready
         warmup.warm_every_trust()
 
 

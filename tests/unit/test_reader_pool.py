@@ -73,6 +73,18 @@ def test_workers_come_from_one_zygote_with_the_readers_loaded():
     assert "libarrow" in maps and "pandas" in maps
 
 
+def test_the_zygote_started_early_serves_the_first_upload():
+    # The server's warm-up starts it before anyone uploads; the first upload then uses it.
+    reader_pool.start_early()
+    zygote = reader_pool._zygote[0]
+    assert zygote.poll() is None
+    reader_pool.start_early()  # once per process
+    assert reader_pool._zygote[0] is zygote
+    result = reader_pool.read_upload_bytes(GOOD, "clean.csv", {})
+    assert isinstance(result, IngestResult) and result.report.rows_used == 4
+    assert reader_pool._zygote[0] is zygote
+
+
 def test_a_worker_that_cannot_start_reads_here(monkeypatch):
     def refuse(*args, **kwargs):
         raise reader_pool._NoWorker
