@@ -61,7 +61,7 @@ if missing:
     universe = universe.with_attributes(selection.org_code, org_type=chosen_type,
                                         region=chosen_region)
 
-controls = st.columns([2, 1, 1])
+controls = st.columns([2, 1, 1.5])  # room for the toggle's label at 1280 px
 kind = controls[0].selectbox("Peer group", list(PEER_GROUP_LABELS),
                              format_func=PEER_GROUP_LABELS.get, key="peer_kind")
 k = DEFAULT_K
