@@ -106,8 +106,22 @@ def _ask_zygote(channel: socket.socket) -> None:
                 socket.send_fds(_zygote[1], [b"w"], [channel.fileno()])
                 return
             except OSError:
+                _retire(_zygote)
                 _zygote = None
         raise _NoWorker
+
+
+def _retire(zygote: tuple[subprocess.Popen, socket.socket] | None) -> None:
+    """End a zygote that is no longer used (rather than leave it running unowned)."""
+    if zygote is None:
+        return
+    process, channel = zygote
+    with contextlib.suppress(OSError):
+        channel.close()
+    if process.poll() is None:
+        process.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
 
 
 def _send(connection: socket.socket, payload: bytes) -> None:

@@ -26,6 +26,7 @@ import csv
 import os
 import re
 import sys
+from collections.abc import Container
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -287,24 +288,32 @@ def _mostly_distinct(records: list[list[str]], width: int) -> frozenset[int]:
                      if len({row[j] for row in rows}) > DISTINCT_SHARE * len(rows))
 
 
+def arrow_csv_options(names: list[str], delimiter: str, block_size: int,
+                      wanted: list[int], strings: Container[int]) -> dict:
+    """The options of the reader's Arrow parse (``source._pyarrow_load``) and of the
+    prefetch's, which must parse alike: every value of the ``wanted`` columns a dictionary
+    code, or a string for those in ``strings``; no line break inside a value (what makes it
+    fast: the reader checks the row count); blank values missing."""
+    dictionary = pa.dictionary(pa.int32(), pa.string())
+    return dict(
+        read_options=pcsv.ReadOptions(column_names=names, block_size=block_size),
+        parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                                        newlines_in_values=False, ignore_empty_lines=False),
+        convert_options=pcsv.ConvertOptions(
+            column_types={names[i]: pa.string() if i in strings else dictionary
+                          for i in wanted},
+            include_columns=[names[i] for i in wanted] or names[:1], null_values=[""],
+            strings_can_be_null=True, quoted_strings_can_be_null=True))
+
+
 def _parse_known_columns(path: Path, offset: int, delimiter: str, width: int,
                          columns: frozenset[int], strings: frozenset[int]) -> pa.Table | None:
     """The ``columns`` of the file, parsed as the reader's own Arrow parse parses them."""
     names = [f"c{i}" for i in range(width)]
-    dictionary = pa.dictionary(pa.int32(), pa.string())
     try:
         with pa.OSFile(str(path)) as stream:
             stream.seek(offset)
-            return pcsv.read_csv(
-                stream,
-                read_options=pcsv.ReadOptions(column_names=names, block_size=PREFETCH_BLOCK),
-                parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char='"',
-                                                double_quote=True, newlines_in_values=False,
-                                                ignore_empty_lines=False),
-                convert_options=pcsv.ConvertOptions(
-                    column_types={names[i]: pa.string() if i in strings else dictionary
-                                  for i in columns},
-                    include_columns=[names[i] for i in sorted(columns)], null_values=[""],
-                    strings_can_be_null=True, quoted_strings_can_be_null=True))
+            return pcsv.read_csv(stream, **arrow_csv_options(names, delimiter, PREFETCH_BLOCK,
+                                                             sorted(columns), strings))
     except (pa.ArrowInvalid, OSError):
         return None

@@ -41,6 +41,7 @@ from wres_core.ingest.prefetch import (
     UTF8_BOM,
     Prefetch,
     Scan,
+    arrow_csv_options,
     choose_delimiter,
     decode_head,
     head_lines,
@@ -847,8 +848,6 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
     if body.size == 0 or (body.size < 4096 and not body.to_pybytes().strip()):
         return Loaded({i: Factor(np.zeros(0, np.int64), []) for i in wanted}, 0,
                       np.zeros(0, np.int64), np.zeros(0, bool))
-    dictionary = pa.dictionary(pa.int32(), pa.string())
-
     def read(block_size: int) -> pa.Table:
         if on_disk is not None:  # from disk: reading the memory map would keep it resident
             stream = pa.OSFile(str(on_disk.path))
@@ -856,19 +855,8 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
         else:
             stream = pa.BufferReader(body)
         with stream:
-            return pcsv.read_csv(
-                stream,
-                read_options=pcsv.ReadOptions(column_names=names, block_size=block_size),
-                parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char='"',
-                                                double_quote=True, newlines_in_values=False,
-                                                ignore_empty_lines=False),
-                convert_options=pcsv.ConvertOptions(
-                    column_types={names[i]: (pa.string() if i in high else dictionary)
-                                  for i in wanted},
-                    include_columns=[names[i] for i in wanted] or names[:1],
-                    null_values=[""], strings_can_be_null=True,
-                    quoted_strings_can_be_null=True),
-            )
+            return pcsv.read_csv(stream, **arrow_csv_options(names, delimiter, block_size,
+                                                             wanted, high))
 
     table = (_prefetched_columns(early_rows, names, wanted, high) if early_rows is not None
              else None)
