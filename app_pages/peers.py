@@ -88,9 +88,9 @@ if group.note:
 if len(group.codes) < 3:
     st.stop()  # a funnel plot of one or two trusts would only mislead
 
-# For the sample, each value once for every visitor (they ask for the same few).
-memo = (state.sample_page_memo if state.current_source() == state.SOURCE_SAMPLE
-        else peer_view.just_compute)
+# For the sample, each value once for every visitor (they ask for the same few); for
+# uploads, once in this session.
+memo = state.page_memo
 table = peer_view.comparison_table(universe, group, options=selection.options,
                                    adjusted=adjusted, memo=memo)
 org_name = universe.organisations.set_index("org_code").loc[selection.org_code, "org_name"]

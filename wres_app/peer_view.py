@@ -2,8 +2,8 @@
 
 One definition for the page (app_pages/peers.py) and for the warm-up (:mod:`wres_app.warmup`
 computes the default view of every trust of the sample before anyone asks). ``memo`` is where
-a value is kept: for the sample, ``state.sample_page_memo`` (every visitor asks for the same
-few); for uploads, :func:`just_compute` (nothing kept across sessions).
+a value is kept: the page's ``state.page_memo`` (for the sample, kept for every visitor; for
+uploads, in the session only) or the warm-up's ``state.sample_page_memo``.
 """
 
 from __future__ import annotations
@@ -33,11 +33,6 @@ DEFAULT_KIND = next(iter(PEER_GROUP_LABELS))
 X_AXIS_LABELS = {"precision": "How sure (precision)",
                  "headcount": "Ethnic minority headcount"}
 DEFAULT_X_AXIS = next(iter(X_AXIS_LABELS))
-
-
-def just_compute(key: tuple, compute: Callable[[], Any]) -> Any:
-    """A memo that keeps nothing (the user's uploads: their values stay in their run)."""
-    return compute()
 
 
 def comparison_table(universe: PeerUniverse, group: PeerGroup, *, options: AnalysisOptions,

@@ -48,7 +48,9 @@ SOURCE_SAMPLE = "sample"
 SOURCE_UPLOAD = "upload"
 
 _MEMO_KEY = "_session_memo"
-_MEMO_SIZE = 12
+#: Values kept per session: its files as read, their results per option set, protected
+#: views, peer comparisons and funnel plots (a few each per page visited).
+_MEMO_SIZE = 32
 
 
 @dataclass(frozen=True)
@@ -195,10 +197,10 @@ def sample_page_memo(key: tuple, compute: Callable[[], Any]) -> Any:
 def page_memo(key: tuple, compute: Callable[[], Any]) -> Any:
     """Memoise ``compute()``: for every session when the data in use is the sample (``key``
     then holds everything the value depends on besides the sample), in this session only when
-    it is the user's uploads."""
+    it is the user's uploads, keyed by them too (a file replaced or corrected is new data)."""
     if current_source() == SOURCE_SAMPLE:
         return sample_page_memo(key, compute)
-    return session_memo(key, compute)
+    return session_memo((*key, _uploads_key()), compute)
 
 
 _warm_lock = threading.Lock()
