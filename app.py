@@ -8,16 +8,10 @@ pages only draw.
 
 import streamlit as st
 
-from wres_app import run_log, state
+from wres_app import run_log, run_slots, state
 from wres_app.layout import apply_large_type, configure_page
 from wres_app.notices import draw_left_out_notice
 from wres_app.sidebar import draw_sidebar
-
-run_started = run_log.run_started()
-# The first run in this server process starts computing the shared sample's default results
-# in the background; later runs find them cached (see wres_app/state.py).
-state.warm_sample()
-configure_page()
 
 DATA_PAGE = st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:")
 METHOD_PAGE = st.Page("app_pages/method.py", title="Method", icon=":material/functions:")
@@ -39,13 +33,20 @@ PAGES = [
     ABOUT_PAGE,
 ]
 
-navigation = st.navigation(PAGES)
-selection = draw_sidebar()
-st.session_state["selection"] = selection
-apply_large_type(selection.large)
-if navigation.url_path not in {page.url_path for page in NOT_ANALYSIS_PAGES}:
-    draw_left_out_notice(DATA_PAGE)
-try:
-    navigation.run()
-finally:  # also when the page stops early (st.stop) or reruns
-    run_log.run_finished(run_started, navigation.url_path)
+run_started = run_log.run_started()
+# A few runs at a time, the others waiting their turn (see wres_app/run_slots.py).
+with run_slots.run_slot():
+    # The first run in this server process starts computing the shared sample's default
+    # results in the background; later runs find them cached (see wres_app/state.py).
+    state.warm_sample()
+    configure_page()
+    navigation = st.navigation(PAGES)
+    selection = draw_sidebar()
+    st.session_state["selection"] = selection
+    apply_large_type(selection.large)
+    if navigation.url_path not in {page.url_path for page in NOT_ANALYSIS_PAGES}:
+        draw_left_out_notice(DATA_PAGE)
+    try:
+        navigation.run()
+    finally:  # also when the page stops early (st.stop) or reruns
+        run_log.run_finished(run_started, navigation.url_path)

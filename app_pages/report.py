@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from wres_app import state
+from wres_app import run_slots, state
 from wres_app.downloads import (
     ROUND_KEY,
     THRESHOLD_KEY,
@@ -96,7 +96,10 @@ if st.button("Build the workshop pack", type="primary", key="report_build"):
             reports=current_reports(),
             universe=source.universe if source else None, peer_kind=peer_kind)
         st.write("Drawing the charts and writing the PDF and the workbook...")
-        pack = build_pack(context)
+        # Seconds of work for one person: the others' runs are not held behind it
+        # (wres_app/run_slots.py); nothing here waits for another session.
+        with run_slots.slot_given_back():
+            pack = build_pack(context)
         st.session_state[PACK_KEY] = (settings_key, pack)
         status.update(label="The workshop pack is ready.", state="complete", expanded=False)
 

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 import wres_core.ingest.build  # noqa: F401 - the readers themselves: see below
+from wres_app import run_slots
 from wres_core.errors import IngestError
 from wres_core.ingest import IngestResult, read_table
 from wres_core.ingest.api import out_of_memory
@@ -148,7 +149,9 @@ def read_upload_bytes(data: bytes, name: str,
     """Read one uploaded file in a worker process (see the module's docstring)."""
     request = pickle.dumps((data, name, dict(overrides), WORKER_MEMORY_BYTES),
                            protocol=pickle.HIGHEST_PROTOCOL)
-    with _slots:
+    # Waiting for a worker (or for another file's turn) takes no CPU here: other people's
+    # runs go meanwhile (wres_app/run_slots.py).
+    with run_slots.slot_given_back(), _slots:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             try:
