@@ -124,7 +124,10 @@ row = table[(table["stage_id"] == chosen[0]) & (table["comparison"] == chosen[1]
 funnel_chart = peer_view.funnel_plot_chart(points, curves, funnel, label=labels[chosen],
                                            x_axis=x_axis, synthetic=universe.synthetic,
                                            large=selection.large,
-                                           level=selection.options.level)
+                                           level=selection.options.level,
+                                           source=peer_view.funnel_plot_key(
+                                               selection.options, group, adjusted, chosen,
+                                               x_axis))
 funnel_chart.draw()
 left_out = int((~points["included"]).sum())
 st.caption(plain(row["sentence"]) + (
@@ -140,7 +143,9 @@ downloads.peer_chart_buttons("Funnel plot",
 st.subheader("Every stage against peers")
 strip_rows = peer_view.strip_rows(universe, group, chosen[1], options=selection.options,
                                   adjusted=adjusted, memo=memo)
-peer_view.strip_chart(strip_rows, synthetic=universe.synthetic, large=selection.large).draw()
+peer_view.strip_chart(strip_rows, synthetic=universe.synthetic, large=selection.large,
+                      source=peer_view.strip_rows_key(selection.options, group, adjusted,
+                                                      chosen[1])).draw()
 st.caption("Each faint tick is a peer trust, the black tick the peer median, the diamond "
            "this trust. The shaded band is the non-adverse range 0.80-1.25.")
 downloads.peer_strip_chart_buttons(strip_rows, analysis, rule, synthetic=universe.synthetic,

@@ -8,7 +8,9 @@ function once per distinct input, turned into a spec once, and drawn with
 ``st.vega_lite_chart``, which takes no lock.
 
 The key is the chart function and a fingerprint of its arguments' *content* (tables hashed
-row by row), so a cached spec can never stand for other data than the arguments given.
+row by row), so a cached spec can never stand for other data than the arguments given; for
+the sample, a chart may instead name what its tables are computed from (``ChartCall.source``:
+the trust, year, options and group), which stands for them.
 
 Where specs live follows the privacy rule of :mod:`wres_app.state`: while the session shows
 the bundled synthetic sample (``state.SOURCE_SAMPLE``), no upload takes part in any chart, and
@@ -73,21 +75,39 @@ def fingerprint(value: Any) -> Any:
     return value
 
 
-def chart_spec(build: Callable[..., Any], *args: Any, **kwargs: Any) -> dict:
+def chart_spec(build: Callable[..., Any], *args: Any, source: tuple | None = None,
+               **kwargs: Any) -> dict:
     """The Vega-Lite spec of ``build(*args, **kwargs)`` (an Altair chart), built once per
-    distinct content of the arguments; the caller's own copy."""
-    return _spec(build, args, kwargs, shared=state.current_source() == state.SOURCE_SAMPLE)
+    distinct content of the arguments; the caller's own copy.
+
+    ``source``: for a chart of the sample, what its table arguments are computed from (see
+    :class:`ChartCall`); it then stands for them in the key, instead of their fingerprint.
+    """
+    return _spec(build, args, kwargs, shared=state.current_source() == state.SOURCE_SAMPLE,
+                 source=source)
 
 
-def warm_sample_chart(build: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+def warm_sample_chart(build: Callable[..., Any], *args: Any, source: tuple | None = None,
+                      **kwargs: Any) -> None:
     """Build and keep, for every session, the spec of a chart drawn from the sample alone
     (for :mod:`wres_app.warmup`, outside any session)."""
-    _spec(build, args, kwargs, shared=True)
+    _spec(build, args, kwargs, shared=True, source=source)
 
 
-def _spec(build: Callable[..., Any], args: tuple, kwargs: dict, *, shared: bool) -> dict:
-    key = (build.__module__, build.__qualname__, fingerprint(args),
-           fingerprint(sorted(kwargs.items())))
+def spec_key(build: Callable[..., Any], args: tuple, kwargs: dict, *, shared: bool,
+             source: tuple | None = None) -> tuple:
+    """What a spec is kept under: the chart function, its tables and its other arguments."""
+    # The sample's tables are the same for every visitor with the same source (trust, year,
+    # options, group): hashing them row by row on every rerun was a tenth of a funnel or
+    # peers run (py-spy, a room of 30). Uploads are always keyed by content.
+    tables = ("source", source) if shared and source is not None else fingerprint(args)
+    return (build.__module__, build.__qualname__, tables,
+            fingerprint(sorted(kwargs.items())))
+
+
+def _spec(build: Callable[..., Any], args: tuple, kwargs: dict, *, shared: bool,
+          source: tuple | None = None) -> dict:
+    key = spec_key(build, args, kwargs, shared=shared, source=source)
 
     def make() -> CachedSpec:
         with _frames_by_name() as frames:
@@ -203,17 +223,24 @@ class ChartCall:
     build: Callable[..., Any]
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
+    #: What ``args`` are computed from when the session shows the sample, complete enough
+    #: that two calls with the same source have the same ``args`` (e.g. the trust, year,
+    #: options and group: ``wres_app.funnel_view``); None: keyed by the tables' content.
+    source: tuple | None = None
 
     def draw(self, where: Any = None, width: str | int = "stretch") -> None:
-        draw_chart(self.build, *self.args, where=where, width=width, **self.kwargs)
+        draw_chart(self.build, *self.args, where=where, width=width, source=self.source,
+                   **self.kwargs)
 
     def warm(self) -> None:
-        warm_sample_chart(self.build, *self.args, **self.kwargs)
+        warm_sample_chart(self.build, *self.args, source=self.source, **self.kwargs)
 
 
 def draw_chart(build: Callable[..., Any], *args: Any, where: Any = None,
-               width: str | int = "stretch", **kwargs: Any) -> None:
+               width: str | int = "stretch", source: tuple | None = None,
+               **kwargs: Any) -> None:
     """Draw ``build(*args, **kwargs)`` in ``where`` (a column or container; the page when
     None) from its cached spec."""
     target = st if where is None else where
-    target.vega_lite_chart(spec=chart_spec(build, *args, **kwargs), width=width)
+    target.vega_lite_chart(spec=chart_spec(build, *args, source=source, **kwargs),
+                           width=width)

@@ -47,15 +47,18 @@ def funnel_charts(analysis: TrustAnalysis, group: str | None, *, large: bool,
     """The charts the funnel page draws for ``group`` (None: the trust has no group)."""
     groups = bottleneck_groups(analysis)
     bottleneck = groups.get(group)
+    # Every table below is computed from the trust's analysis (its trust, year and options)
+    # and the group alone.
+    source = ("trust", analysis.org.code, analysis.year, analysis.options, group)
     overall = analysis.overall.iloc[0] if len(analysis.overall) else None
     headcount = share = None
     overall_share = None
     if not analysis.representation.empty and overall is not None:
         overall_share = float(overall["bme_share"])
         headcount = ChartCall(funnel_headcount_chart, (analysis.representation,),
-                              {"large": large})
+                              {"large": large}, source)
         share = ChartCall(funnel_share_chart, (analysis.representation, overall_share),
-                          {"large": large})
+                          {"large": large}, source)
 
     stages = analysis.stage_table
     stage_call = None
@@ -67,7 +70,7 @@ def funnel_charts(analysis: TrustAnalysis, group: str | None, *, large: bool,
                    if bottleneck is not None else ())
         stage_call = ChartCall(stage_chart, (shown,), {"large": large, "level": level,
                                                        "bottleneck": marked,
-                                                       "flagged": flagged})
+                                                       "flagged": flagged}, source)
 
     contributions = analysis.contributions
     steps = (contributions[contributions["comparison"] == group] if len(contributions)
@@ -76,5 +79,5 @@ def funnel_charts(analysis: TrustAnalysis, group: str | None, *, large: bool,
     if not stages.empty and len(steps):
         waterfall = ChartCall(ladder_waterfall_chart, (steps,), {
             "group_name": group, "large": large,
-            "bottleneck": bottleneck.stage_id if bottleneck is not None else None})
+            "bottleneck": bottleneck.stage_id if bottleneck is not None else None}, source)
     return FunnelCharts(overall_share, headcount, share, stage_call, waterfall)

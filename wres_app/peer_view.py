@@ -48,29 +48,46 @@ def stage_labels(table: pd.DataFrame) -> dict[tuple[str, str], str]:
             for r in table[["stage_id", "comparison", "label"]].to_dict("records")}
 
 
+def funnel_plot_key(options: AnalysisOptions, group: PeerGroup, adjusted: bool,
+                    stage: tuple[str, str], x_axis: str) -> tuple:
+    """What one stage's funnel plot is computed from (its memo key, and its chart's source:
+    the peer group names the trust, year and peers)."""
+    return ("funnel", options, group, adjusted, stage, x_axis)
+
+
 def funnel_plot(universe: PeerUniverse, group: PeerGroup, stage: tuple[str, str],
                 x_axis: str, *, options: AnalysisOptions, adjusted: bool,
                 memo: Memo) -> tuple[pd.DataFrame, pd.DataFrame, FunnelResult]:
     """The points, limit curves and funnel of one stage."""
-    return memo(("funnel", options, group, adjusted, stage, x_axis),
+    return memo(funnel_plot_key(options, group, adjusted, stage, x_axis),
                 lambda: peer_funnel_data(universe, group, stage[0], stage[1],
                                          adjust_overdispersion=adjusted, x_axis=x_axis))
 
 
 def funnel_plot_chart(points: pd.DataFrame, curves: pd.DataFrame, funnel: FunnelResult, *,
                       label: str, x_axis: str, synthetic: bool, large: bool,
-                      level: float) -> ChartCall:
+                      level: float, source: tuple | None = None) -> ChartCall:
+    """``source``: the plot's :func:`funnel_plot_key` (see ``ChartCall.source``)."""
     return ChartCall(peer_funnel_chart, (points, curves), {
         "stage_label": label, "target": funnel.target_ratio, "x_axis": x_axis,
-        "synthetic": synthetic, "large": large, "level": level})
+        "synthetic": synthetic, "large": large, "level": level}, source)
+
+
+def strip_rows_key(options: AnalysisOptions, group: PeerGroup, adjusted: bool,
+                   comparison: str) -> tuple:
+    """What the strip chart's rows are computed from (memo key and chart source)."""
+    return ("every stage", options, group, adjusted, comparison)
 
 
 def strip_rows(universe: PeerUniverse, group: PeerGroup, comparison: str, *,
                options: AnalysisOptions, adjusted: bool, memo: Memo) -> pd.DataFrame:
     """Every stage's peer ratios for one comparison group (the strip chart's rows)."""
-    return memo(("every stage", options, group, adjusted, comparison),
+    return memo(strip_rows_key(options, group, adjusted, comparison),
                 lambda: peer_stage_table(universe, group, comparison))
 
 
-def strip_chart(rows: pd.DataFrame, *, synthetic: bool, large: bool) -> ChartCall:
-    return ChartCall(peer_strip_chart, (rows,), {"synthetic": synthetic, "large": large})
+def strip_chart(rows: pd.DataFrame, *, synthetic: bool, large: bool,
+                source: tuple | None = None) -> ChartCall:
+    """``source``: the rows' :func:`strip_rows_key` (see ``ChartCall.source``)."""
+    return ChartCall(peer_strip_chart, (rows,), {"synthetic": synthetic, "large": large},
+                     source)

@@ -33,9 +33,11 @@ from wres_app.peer_view import (
     comparison_table,
     funnel_plot,
     funnel_plot_chart,
+    funnel_plot_key,
     stage_labels,
     strip_chart,
     strip_rows,
+    strip_rows_key,
 )
 from wres_core.analysis import AllResults
 from wres_core.exports.disclosure import DEFAULT_THRESHOLD, DisclosureRule
@@ -96,11 +98,14 @@ def warm_trust(results: AllResults, code: str, year: int, options: AnalysisOptio
     between()
     funnel_plot_chart(points, curves, funnel, label=stage_labels(table)[chosen],
                       x_axis=DEFAULT_X_AXIS, synthetic=True, large=False,
-                      level=options.level).warm()
+                      level=options.level,
+                      source=funnel_plot_key(options, group, True, chosen,
+                                             DEFAULT_X_AXIS)).warm()
     between()
     rows = strip_rows(universe, group, chosen[1], options=options, adjusted=True, memo=memo)
     between()
-    strip_chart(rows, synthetic=True, large=False).warm()
+    strip_chart(rows, synthetic=True, large=False,
+                source=strip_rows_key(options, group, True, chosen[1])).warm()
 
 
 def warm_every_trust(options: AnalysisOptions | None = None) -> int:

@@ -12,6 +12,7 @@ import json
 import threading
 import time
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 from apptest_helpers import APP, TIMEOUT, assert_ok, page_path
@@ -30,7 +31,8 @@ NOT_WARMED = "SYN124"
 def builds(monkeypatch) -> dict[str, int]:
     """Counts of what a page builds rather than finds: chart specs, protected views, peer
     comparisons, funnel plots and strip tables."""
-    counts = {"chart": 0, "protect": 0, "comparison": 0, "funnel": 0, "strip": 0}
+    counts = {"chart": 0, "protect": 0, "comparison": 0, "funnel": 0, "strip": 0,
+              "table hashed": 0}
 
     def counting(name, real):
         def wrapper(*args, **kwargs):
@@ -39,6 +41,14 @@ def builds(monkeypatch) -> dict[str, int]:
         return wrapper
 
     monkeypatch.setattr(chart_cache, "cached_spec", counting("chart", chart_cache.cached_spec))
+    real_fingerprint = chart_cache.fingerprint
+
+    def fingerprint(value):  # a sample chart's tables are named by their source, not hashed
+        if isinstance(value, pd.DataFrame | pd.Series):
+            counts["table hashed"] += 1
+        return real_fingerprint(value)
+
+    monkeypatch.setattr(chart_cache, "fingerprint", fingerprint)
     monkeypatch.setattr(downloads, "protect", counting("protect", downloads.protect))
     monkeypatch.setattr(peer_view, "peer_comparison",
                         counting("comparison", peer_view.peer_comparison))
@@ -73,7 +83,8 @@ def test_a_warmed_trust_builds_nothing_on_its_first_funnel_and_peers_pages(build
         builds[name] = 0
 
     visit_funnel_and_peers(WARMED)
-    assert builds == {"chart": 0, "protect": 0, "comparison": 0, "funnel": 0, "strip": 0}
+    assert builds == {"chart": 0, "protect": 0, "comparison": 0, "funnel": 0, "strip": 0,
+                      "table hashed": 0}
 
     visit_funnel_and_peers(NOT_WARMED)
     # Its four funnel-page charts and two peer charts, its protected view, its comparison.
@@ -171,9 +182,8 @@ def test_kept_specs_are_valid_and_carry_altairs_own_rows(code):
         name = call.build.__name__
         altair_spec = call.build(*call.args, **call.kwargs).to_dict()  # validates
         call.warm()
-        key = ("chart", call.build.__module__, call.build.__qualname__,
-               chart_cache.fingerprint(call.args),
-               chart_cache.fingerprint(sorted(call.kwargs.items())))
+        key = ("chart", *chart_cache.spec_key(call.build, call.args, call.kwargs,
+                                              shared=True, source=call.source))
         stored = state._sample_page_values[key]
         ours = json.loads(stored.text)
         assert _without_data(ours) == _without_data(altair_spec), name
@@ -187,3 +197,50 @@ def test_kept_specs_are_valid_and_carry_altairs_own_rows(code):
                 assert set(a) == set(b), (name, set(a) ^ set(b))
                 assert all(_same_value(a[k], b[k]) for k in b), (
                     name, {k: (a[k], b[k]) for k in b if not _same_value(a[k], b[k])})
+
+
+# --- a sample chart's source stands for its tables --------------------------------------------
+
+
+@pytest.mark.parametrize("options", [
+    AnalysisOptions(),
+    AnalysisOptions(groups="detailed", level=0.9),
+    AnalysisOptions(staff_group="Clinical"),
+], ids=["default", "detailed groups at 90%", "clinical staff"])
+def test_a_chart_source_never_stands_for_two_different_tables(options):
+    """``ChartCall.source`` replaces the fingerprint of a sample chart's tables in its key: two
+    calls with one source must have the same tables. Every funnel-page chart of several
+    trusts, each comparison group, both type sizes, and the peers page's two charts."""
+    results = state.sample_results(options)
+    universe = state.sample_peer_universe(options)
+    content_by_source: dict = {}
+    for code in ("SYN007", "SYN150", "SYN201"):
+        for year in [int(y) for y in results.years_for(code)[-2:]]:
+            analysis = results.trust(code, year)
+            calls = [call for group in bottleneck_groups(analysis) for large in (False, True)
+                     for call in funnel_charts(analysis, group, large=large,
+                                               level=options.level).drawn()]
+            group = peer_group(universe, code, year, peer_view.DEFAULT_KIND, k=DEFAULT_K)
+            memo = lambda key, compute: compute()  # noqa: E731 - nothing kept
+            table = peer_view.comparison_table(universe, group, options=options,
+                                               adjusted=True, memo=memo)
+            for stage in list(dict.fromkeys(zip(table["stage_id"], table["comparison"])))[:3]:
+                for x_axis in peer_view.X_AXIS_LABELS:
+                    points, curves, funnel = peer_view.funnel_plot(
+                        universe, group, stage, x_axis, options=options, adjusted=True,
+                        memo=memo)
+                    calls.append(peer_view.funnel_plot_chart(
+                        points, curves, funnel, label="a stage", x_axis=x_axis,
+                        synthetic=True, large=False, level=options.level,
+                        source=peer_view.funnel_plot_key(options, group, True, stage, x_axis)))
+                rows = peer_view.strip_rows(universe, group, stage[1], options=options,
+                                            adjusted=True, memo=memo)
+                calls.append(peer_view.strip_chart(
+                    rows, synthetic=True, large=False,
+                    source=peer_view.strip_rows_key(options, group, True, stage[1])))
+            for call in calls:
+                assert call.source is not None, call.build.__name__
+                key = (call.build.__name__, call.source)
+                content = chart_cache.fingerprint(call.args)
+                assert content_by_source.setdefault(key, content) == content, key
+    assert len(content_by_source) > 20
