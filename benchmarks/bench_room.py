@@ -5,6 +5,7 @@ Run from the repository root:
     python benchmarks/bench_room.py [--users 30] [--per-browser 5] [--port 8603]
                                     [--rows 5000] [--spread 0] [--think 0] [--pin]
                                     [--nice] [--url URL] [--warm wait|off]
+                                    [--browsers K] [--app SCRIPT] [--chromium PATH]
 
 It starts ``streamlit run app.py`` (unless ``--url`` names a running server), launches
 headless Chromium (/usr/bin/chromium, Playwright) with ``--per-browser`` contexts each (one
@@ -36,6 +37,15 @@ server's CPU is not taken by thirty renderers. With ``--nice`` the browsers' ste
 their own starved drawing; the server's own run times, printed last, are what a room waits
 for the server.
 
+``--browsers K`` gives only K of the people a Chromium page; the others speak Streamlit's own
+protocol over its websocket with no browser (``room_protocol.py``: the same messages, the same
+upload route), costing the machine milliseconds where a Chromium page of this app costs
+seconds. That is the room as the server sees it when every person's browser runs on their own
+computer: the protocol people's times are the server's answers, the K browsers' times are
+pages drawn while the server answers the whole room. ``--app benchmarks/room_floor_app.py``
+serves a near-empty app that draws what each step waits for and nothing else: what N real
+browsers cost on this machine whatever the app, the floor under our figures.
+
 Nothing is asserted; the target from issue 11 is p95 under 3 s per step with no errors.
 """
 
@@ -57,6 +67,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))  # room_protocol
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -77,6 +88,7 @@ class Person:
     number: int
     csv: Path
     org_name: str
+    browser: bool = True  # a Chromium page; False: a protocol client (room_protocol.py)
     times: dict[str, float] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
@@ -100,11 +112,12 @@ def staff_csv(number: int, rows: int, folder: Path) -> tuple[Path, str]:
 
 
 def start_server(port: int, cpus: set[int] | None = None, warm: str = "wait",
-                 run_log: Path | None = None) -> subprocess.Popen:
-    """``streamlit run app.py``; on ``cpus`` only when given (its upload readers too); with
-    ``warm`` "off", without the warm-up of every trust's first pages (``wres_app.warmup``)."""
+                 run_log: Path | None = None, app: str = "app.py") -> subprocess.Popen:
+    """``streamlit run app.py`` (or ``app``); on ``cpus`` only when given (its upload readers
+    too); with ``warm`` "off", without the warm-up of every trust's first pages
+    (``wres_app.warmup``)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -204,7 +217,7 @@ async def one_person(browser, url: str, person: Person, delay: float, think: flo
     context = await browser.new_context(viewport=VIEWPORT)
     page = await context.new_page()
     page.set_default_timeout(STEP_TIMEOUT_MS)
-    code = f"SYN{2 + (person.number * 7) % 200:03d}"
+    code = trust_code(person)
     try:
         steps = [
             ("open funnel", lambda: page.goto(url), f"{MAIN} h1", "Progression funnel:"),
@@ -225,6 +238,48 @@ async def one_person(browser, url: str, person: Person, delay: float, think: flo
                 break
     finally:
         await context.close()
+
+
+async def one_protocol_person(url: str, person: Person, delay: float, think: float,
+                              rng: random.Random) -> None:
+    """The same six steps as ``one_person``, over Streamlit's websocket with no browser
+    (``room_protocol.py``): each timed to the server's last message of the run that drew
+    the step's element."""
+    from room_protocol import ProtocolPerson
+
+    await asyncio.sleep(delay)
+    client = ProtocolPerson(url, STEP_TIMEOUT_MS / 1000)
+    code = trust_code(person)
+    name = person.org_name
+    steps = [
+        ("open funnel", client.open_app),
+        ("change trust", lambda: client.choose_trust(code)),
+        ("open peers", lambda: client.open_page("Peer comparison", "Peer comparison")),
+        ("open data", lambda: client.open_page("Data", "Data")),
+        ("upload", lambda: client.upload(person.csv, "Ready:")),
+        ("funnel again", lambda: client.open_page(
+            "Progression funnel", "Progression funnel:",
+            lambda text: name in text.replace("\\", ""))),
+    ]
+    try:
+        for number, (step, action) in enumerate(steps):
+            if think and number:
+                await asyncio.sleep(think * rng.uniform(0.5, 1.5))
+            start = time.perf_counter()
+            try:
+                await action()
+            except Exception as error:  # a timeout, an exception shown: count it, go on
+                person.errors.append(f"person {person.number} (protocol), {step}: "
+                                     f"{type(error).__name__}: {str(error)[:160]}")
+                break
+            person.times[step] = time.perf_counter() - start
+    finally:
+        await client.close()
+
+
+def trust_code(person: Person) -> str:
+    """The sample trust each person switches to (spread over the 215)."""
+    return f"SYN{2 + (person.number * 7) % 200:03d}"
 
 
 def processes_cpu_seconds(*names: str) -> float:
@@ -266,19 +321,23 @@ async def run_room(url: str, people: list[Person], per_browser: int, spread: flo
     """Run the room; returns the CPU time the browsers used meanwhile."""
     from playwright.async_api import async_playwright
 
+    with_browser = [person for person in people if person.browser]
     async with async_playwright() as playwright:
         browsers = [await playwright.chromium.launch(executable_path=CHROMIUM,
                                                      args=CHROMIUM_ARGS)
-                    for _ in range((len(people) + per_browser - 1) // per_browser)]
+                    for _ in range((len(with_browser) + per_browser - 1) // per_browser)]
         rng = random.Random(11)
         before = browser_cpu_seconds()
         self_before = processes_cpu_seconds("node", "python3", "python")  # driver + script
         busy_before = machine_busy_seconds()
         names_before = cpu_by_process_name()
-        await asyncio.gather(*(
-            one_person(browsers[i // per_browser], url, person, rng.uniform(0, spread),
-                       think, random.Random(100 + i))
-            for i, person in enumerate(people)))
+        await asyncio.gather(
+            *(one_person(browsers[i // per_browser], url, person, rng.uniform(0, spread),
+                         think, random.Random(100 + person.number))
+              for i, person in enumerate(with_browser)),
+            *(one_protocol_person(url, person, rng.uniform(0, spread), think,
+                                  random.Random(100 + person.number))
+              for person in people if not person.browser))
         used = browser_cpu_seconds() - before
         RUN_CPU["machine busy"] = machine_busy_seconds() - busy_before
         by_name: dict[str, float] = {}
@@ -294,8 +353,19 @@ async def run_room(url: str, people: list[Person], per_browser: int, spread: flo
         return used
 
 
-async def alone(url: str) -> float:
-    """Baseline: one person opening the funnel with nobody else about."""
+async def alone(url: str, browser: bool = True) -> float:
+    """Baseline: one person opening the funnel with nobody else about (in Chromium, or with
+    ``browser`` False over the protocol)."""
+    if not browser:
+        from room_protocol import ProtocolPerson
+
+        client = ProtocolPerson(url, STEP_TIMEOUT_MS / 1000)
+        start = time.perf_counter()
+        await client.open_app()
+        took = time.perf_counter() - start
+        await client.close()
+        return took
+
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -321,11 +391,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
-def report(people: list[Person], wall: float, baseline: float, peak: float | None,
+def report(people: list[Person], wall: float, baselines: dict[bool, float], peak: float | None,
            first_alone: float, server_cpu: float | None, loads: tuple[str, str],
            browser_cpu: float) -> None:
+    alone_text = "; ".join(f"{'in Chromium' if browser else 'over the protocol'} "
+                           f"{seconds:.2f} s" for browser, seconds in baselines.items())
     print(f"\n{len(people)} people, whole run {wall:.1f} s; one person alone, before: open "
-          f"funnel {baseline:.2f} s (first visitor of the fresh server: {first_alone:.2f} s)")
+          f"funnel {alone_text} (first visitor of the fresh server: {first_alone:.2f} s)")
     print(f"load average (1/5/15 min) before {loads[0]}, after {loads[1]}")
     if server_cpu is not None:
         print(f"server CPU time during the room (upload readers included): {server_cpu:.1f} s "
@@ -335,8 +407,18 @@ def report(people: list[Person], wall: float, baseline: float, peak: float | Non
     for what, seconds in RUN_CPU.items():
         print(f"{what}: {seconds:.1f} s of CPU ({seconds / wall:.0%} of one CPU; the machine "
               f"has {os.cpu_count()})")
-    times = {step: [p.times[step] for p in people if step in p.times] for step in STEPS}
-    worst = step_table(times, "p95 / alone", lambda step, p95: f"{p95 / baseline:5.1f}")
+    worst = 0.0
+    for browser, who in ((True, "with a Chromium page (action to page drawn)"),
+                         (False, "on the protocol, no browser (action to the server's last "
+                                 "message of the run)")):
+        group = [p for p in people if p.browser == browser]
+        if not group:
+            continue
+        print(f"{len(group)} people {who}:")
+        times = {step: [p.times[step] for p in group if step in p.times] for step in STEPS}
+        baseline = baselines[browser]
+        worst = max(worst, step_table(times, "p95 / alone",
+                                      lambda step, p95, alone=baseline: f"{p95 / alone:5.1f}"))
     errors = [e for p in people for e in p.errors]
     if peak is not None:
         print(f"server peak resident memory (VmHWM): {peak:,.0f} MB")
@@ -395,6 +477,7 @@ def verdict(worst: float, errors: list[str], where: str = "") -> None:
 
 
 def main() -> None:
+    global CHROMIUM
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=30)
     parser.add_argument("--per-browser", type=int, default=5)
@@ -412,6 +495,16 @@ def main() -> None:
                              "the server at normal priority: the server answers as if each "
                              "person's browser ran on their own computer, and its own run "
                              "times (printed last) are the room's wait for the server")
+    parser.add_argument("--browsers", type=int, default=None,
+                        help="how many of the people have a real Chromium page (default: "
+                             "all); the others speak Streamlit's protocol with no browser "
+                             "(room_protocol.py), as people whose browsers run on their own "
+                             "computers load only the server")
+    parser.add_argument("--app", default="app.py",
+                        help="the script to serve (benchmarks/room_floor_app.py: the floor, "
+                             "what any Streamlit app costs here)")
+    parser.add_argument("--chromium", default=None,
+                        help="the browser (Debian's chromium, or its chromium-headless-shell)")
     parser.add_argument("--url", help="use this running server instead of starting one")
     parser.add_argument("--warm", choices=("wait", "off"), default="wait",
                         help="wait: the room arrives once the server's warm-up of every "
@@ -419,13 +512,18 @@ def main() -> None:
                              "workshop); off: a server started without it")
     args = parser.parse_args()
 
+    CHROMIUM = args.chromium or CHROMIUM
+    browsers = args.users if args.browsers is None else min(args.browsers, args.users)
+    # Spread the browsers over the room (person numbers set the trust and the file).
+    with_browser = {int(j * args.users / browsers) for j in range(browsers)}
     folder = Path(tempfile.mkdtemp(prefix="bench_room_"))
     people = []
     for number in range(args.users):
         path, name = staff_csv(number, args.rows, folder)
-        people.append(Person(number, path, name))
+        people.append(Person(number, path, name, browser=number in with_browser))
     print(f"{args.users} staff-level files of {args.rows:,} rows in {folder}; arrivals within "
-          f"{args.spread:g} s, think time {args.think:g} s")
+          f"{args.spread:g} s, think time {args.think:g} s; {browsers} people in Chromium "
+          f"({CHROMIUM}), {args.users - browsers} over the protocol; serving {args.app}")
 
     server_cpus = browser_cpus = None
     if args.pin:
@@ -439,17 +537,20 @@ def main() -> None:
         print(f"server on CPU {cpus[0]}; browsers and this script on CPU(s) "
               f"{', '.join(map(str, sorted(browser_cpus)))}")
     run_log = folder / "server_runs.log"
-    server = None if args.url else start_server(args.port, server_cpus, args.warm, run_log)
+    server = None if args.url else start_server(args.port, server_cpus, args.warm, run_log,
+                                                     args.app)
     url = args.url or f"http://127.0.0.1:{args.port}"
     if args.nice:
         os.nice(19)  # after the server started: it keeps its priority, the browsers inherit
         print("browsers and this script at nice 19, the server at 0")
     try:
-        first_alone = asyncio.run(alone(url))  # the first visit starts the warm-up
+        any_browser = bool(with_browser)
+        first_alone = asyncio.run(alone(url, any_browser))  # it starts the warm-up
         if server is not None and args.warm == "wait":
             waited = wait_until_idle(server.pid)
             print(f"warm-up: the server went idle {waited:.0f} s after the first visit")
-        baseline = asyncio.run(alone(url))
+        baselines = {kind: asyncio.run(alone(url, kind))
+                     for kind in (True, False) if any(p.browser == kind for p in people)}
         cpu_before = cpu_seconds(server.pid) if server else None
         log_offset = run_log.stat().st_size if run_log.exists() else 0
         load_before = load_average()
@@ -461,7 +562,7 @@ def main() -> None:
         server_cpu = None
         if server is not None and cpu_before is not None:
             server_cpu = (cpu_seconds(server.pid) or cpu_before) - cpu_before
-        report(people, wall, baseline, peak, first_alone, server_cpu,
+        report(people, wall, baselines, peak, first_alone, server_cpu,
                (load_before, load_average()), browser_cpu)
         if server is not None:
             runs_table(server_runs(run_log, log_offset))
