@@ -260,6 +260,13 @@ def _files_quality(dataset: Dataset) -> list[dict]:
         "excluded_by_reason": report.excluded_by_reason(),
         "unrecognised": {k: dict(v) for k, v in report.unrecognised.items()},
         "notes": list(report.notes),
+        "ignored_columns": [{"column": header, "why": why}
+                            for header, why in report.ignored_columns],
+        # An applicant file's outcomes and the stage each was counted as (correctable with
+        # --status), as the text output lists them.
+        "applicant_outcomes": [{"outcome": o.value, "stage": o.stage,
+                                "applicants": o.applicants, "from": o.how}
+                               for o in report.outcomes],
     } for report in dataset.reports]
 
 

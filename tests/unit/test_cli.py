@@ -512,6 +512,21 @@ def test_text_output_shows_the_outcome_mapping_with_the_corrections(one_trust, c
                for line in lines)
 
 
+def test_json_carries_the_outcome_mapping_with_the_corrections(one_trust, capsys):
+    """The applicant file's outcomes in the JSON, as the text lists them: the counts per
+    outcome are the fixture's, counted by hand (tests/unit/test_ingest_applicants.py)."""
+    assert main(["analyse", one_trust, str(APPLICANTS), *CORRECTIONS, "--json"]) == 0
+    files = strict_loads(capsys.readouterr().out)["data_quality"]["files"]
+    applicants = next(f for f in files if f["file"] == "applicants_status.csv")
+    outcomes = {o["outcome"]: (o["stage"], o["applicants"], o["from"])
+                for o in applicants["applicant_outcomes"]}
+    assert outcomes["On hold"] == ("applied", 2, "your mapping")
+    assert outcomes["Offer declined"] == ("shortlisted", 1, "your mapping")
+    assert outcomes["Withdrawn"] == ("applied", 3, "the status table")
+    workforce = next(f for f in files if f["file"] == "rcc.csv")
+    assert workforce["applicant_outcomes"] == []
+
+
 @pytest.mark.parametrize(("correction", "message"), [
     ("On hold=maybe", "argument --status: 'On hold=maybe': 'maybe' is not a recruitment stage; "
                       "use one of applied, shortlisted, appointed, left out."),
@@ -534,3 +549,19 @@ def test_a_status_correction_that_matches_no_outcome_is_warned_about(one_trust, 
     strict_loads(captured.out)   # the warning stays out of the JSON
     assert ("warning: --status 'Offer declned=applied': no applicant file has the outcome "
             "'Offer declned'.") in captured.err
+
+
+def test_json_names_the_numeric_columns_not_read(tmp_path, capsys):
+    """A column of percentages beside the counts is not read: the JSON says which and why,
+    as the text output does."""
+    path = tmp_path / "with_rates.csv"
+    path.write_text("Organisation code,Year,Pay band,Ethnicity,Headcount,Percent of band\n"
+                    "RCC,2024,Band 5,White British,40,66.7\n"
+                    "RCC,2024,Band 5,Indian,20,33.3\n"
+                    "RCC,2024,Band 6,White British,30,75.0\n"
+                    "RCC,2024,Band 6,Indian,10,25.0\n", encoding="utf-8")
+    assert main(["analyse", str(path), "--json"]) == 0
+    files = strict_loads(capsys.readouterr().out)["data_quality"]["files"]
+    assert files[0]["ignored_columns"] == [
+        {"column": "Percent of band",
+         "why": "a percentage or rate: counts are read, not rates"}]
