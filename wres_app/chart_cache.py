@@ -105,16 +105,20 @@ def spec_key(build: Callable[..., Any], args: tuple, kwargs: dict, *, shared: bo
             fingerprint(sorted(kwargs.items())))
 
 
+def _build(build: Callable[..., Any], args: tuple, kwargs: dict) -> CachedSpec:
+    with _frames_by_name() as frames:
+        # Not validated against the Vega-Lite schema here (a third of the build): the charts
+        # the pages draw are, by tests/unit/test_charts.py.
+        spec = build(*args, **kwargs).to_dict(validate=False)
+    return cached_spec(spec, frames)
+
+
 def _spec(build: Callable[..., Any], args: tuple, kwargs: dict, *, shared: bool,
           source: tuple | None = None) -> dict:
     key = spec_key(build, args, kwargs, shared=shared, source=source)
 
     def make() -> CachedSpec:
-        with _frames_by_name() as frames:
-            # Not validated against the Vega-Lite schema here (a third of the build): the
-            # charts the pages draw are, by tests/unit/test_charts.py.
-            spec = build(*args, **kwargs).to_dict(validate=False)
-        return cached_spec(spec, frames)
+        return _build(build, args, kwargs)
 
     stored = state.sample_page_memo(("chart", *key), make) if shared else _in_session(key, make)
     spec = json.loads(stored.text)
@@ -198,6 +202,19 @@ def _as_altair_sends(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_float_dtype(values.dtype) and np.isinf(values.to_numpy()).any():
             frame[column] = values.where(np.isfinite(values.to_numpy()))
     return frame
+
+
+def session_spec(call: ChartCall) -> tuple[tuple, CachedSpec]:
+    """A chart of an upload built outside any session (in its reader worker, see
+    :mod:`wres_app.head_start`), with the key a session keeps it under: its content's."""
+    return (spec_key(call.build, call.args, call.kwargs, shared=False),
+            _build(call.build, call.args, call.kwargs))
+
+
+def keep_session_specs(specs: tuple[tuple[tuple, CachedSpec], ...]) -> None:
+    """Keep specs made by :func:`session_spec` in this session, as if it had built them."""
+    for key, stored in specs:
+        _in_session(key, lambda stored=stored: stored)
 
 
 def _in_session(key: tuple, make: Callable[[], CachedSpec]) -> CachedSpec:

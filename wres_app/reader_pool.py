@@ -32,6 +32,7 @@ session only. Where no worker can be started the file is read in the session's t
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -112,6 +113,14 @@ def _ask_zygote(channel: socket.socket) -> None:
         raise _NoWorker
 
 
+def _retire_at_exit() -> None:
+    """The zygote ends with the process that started it (the server, a test run)."""
+    _retire(_zygote)
+
+
+atexit.register(_retire_at_exit)
+
+
 def _retire(zygote: tuple[subprocess.Popen, socket.socket] | None) -> None:
     """End a zygote that is no longer used (rather than leave it running unowned)."""
     if zygote is None:
@@ -147,7 +156,16 @@ def _receive(connection: socket.socket) -> bytes:
 def read_upload_bytes(data: bytes, name: str,
                       overrides: Mapping[str, Any]) -> IngestResult | IngestError:
     """Read one uploaded file in a worker process (see the module's docstring)."""
-    request = pickle.dumps((data, name, dict(overrides), WORKER_MEMORY_BYTES),
+    return read_upload_with_head_start(data, name, overrides, head_start=False)[0]
+
+
+def read_upload_with_head_start(data: bytes, name: str, overrides: Mapping[str, Any], *,
+                                head_start: bool = True
+                                ) -> tuple[IngestResult | IngestError, Any]:
+    """Read one uploaded file in a worker process and, with ``head_start``, have the worker
+    also make the file's first analysis and charts (:mod:`wres_app.head_start`): the result
+    and the :class:`~wres_app.head_start.HeadStart`, or None where none was made."""
+    request = pickle.dumps((data, name, dict(overrides), WORKER_MEMORY_BYTES, head_start),
                            protocol=pickle.HIGHEST_PROTOCOL)
     # Waiting for a worker (or for another file's turn) takes no CPU here: other people's
     # runs go meanwhile (wres_app/run_slots.py).
@@ -157,7 +175,7 @@ def read_upload_bytes(data: bytes, name: str,
             try:
                 _ask_zygote(theirs)
             except _NoWorker:
-                return _read_here(data, name, overrides)
+                return _read_here(data, name, overrides), None
             finally:
                 theirs.close()
             ours.settimeout(WORKER_SECONDS)
@@ -170,19 +188,19 @@ def read_upload_bytes(data: bytes, name: str,
                 if pid is not None:
                     with contextlib.suppress(OSError):
                         os.kill(pid, signal.SIGKILL)
-                return _stopped(name, f"it was still being read after {WORKER_SECONDS} s")
+                return _stopped(name, f"it was still being read after {WORKER_SECONDS} s"), None
             except (EOFError, OSError):  # the worker died: its memory cap, or killed
                 output = b""
         finally:
             ours.close()
     if not output:
         return _stopped(name, "it needed more memory than the app allows one file "
-                              f"({WORKER_MEMORY_BYTES / 1024 ** 3:.0f} GB)")
-    status, value = pickle.loads(output)  # our own worker's answer
+                              f"({WORKER_MEMORY_BYTES / 1024 ** 3:.0f} GB)"), None
+    status, value, prepared = pickle.loads(output)  # our own worker's answer
     if status == "error":
         return IngestError(value.pop("source"), value.pop("problem"), value.pop("expected"),
-                           value.pop("action"), **value)
-    return value
+                           value.pop("action"), **value), None
+    return value, prepared
 
 
 def _stopped(name: str, why: str) -> IngestError:
@@ -211,26 +229,48 @@ def _out_of_room(error: IngestError) -> bool:
     return cause is not None and any(words in str(cause) for words in _OUT_OF_ROOM)
 
 
-def _answer(data: bytes, name: str, overrides: Mapping[str, Any]) -> tuple[str, Any]:
-    """In the worker: the result, or the error's parts (IngestError does not pickle)."""
+def _answer(data: bytes, name: str, overrides: Mapping[str, Any],
+            head_start: bool) -> tuple[str, Any, Any]:
+    """In the worker: the result and its head start, or the error's parts (IngestError does
+    not pickle)."""
     try:
-        return "ok", read_table(data, name=name, **overrides)
+        result = read_table(data, name=name, **overrides)
     except IngestError as error:
         if _out_of_room(error):
             error = out_of_memory(error.source)
         return "error", {"source": error.source, "problem": error.problem,
                          "expected": error.expected, "action": error.action,
-                         "row": error.row, "column": error.column}
+                         "row": error.row, "column": error.column}, None
+    return "ok", result, _head_start(result) if head_start else None
+
+
+#: Clean-table rows above which a worker makes no head start: a trust's file has a few
+#: hundred rows a year; a national file's analysis (seconds) is left to the session, so that
+#: the worker's time limit stays the reading's own.
+HEAD_START_MAX_ROWS = 20_000
+
+
+def _head_start(result: IngestResult) -> Any:
+    """The file's first analysis and charts; None if they cannot be made (the session then
+    makes them itself): a head start never stops a file from being read."""
+    if len(result.table) > HEAD_START_MAX_ROWS:
+        return None
+    try:
+        from wres_app import head_start  # the zygote has it imported (see the end)
+
+        return head_start.prepare(result)
+    except Exception:  # anything at all: the session computes as before
+        return None
 
 
 def _work(connection: socket.socket) -> None:
     """In a worker: say who it is, read the one file the connection brings, answer."""
     _send(connection, _LENGTH.pack(os.getpid()))
-    data, name, overrides, memory_bytes = pickle.loads(_receive(connection))
+    data, name, overrides, memory_bytes, head_start = pickle.loads(_receive(connection))
     # A platform that refuses the cap still gets the isolation.
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    _send(connection, pickle.dumps(_answer(data, name, overrides),
+    _send(connection, pickle.dumps(_answer(data, name, overrides, head_start),
                                    protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -260,4 +300,8 @@ def _serve_as_zygote(control_fd: int) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--zygote"]:
+        # What a worker's head start needs (the analysis, Altair, the chart code), imported
+        # once here so that every worker starts with it: not at the top, since the server
+        # imports this module from wres_app.state, which the chart code imports.
+        import wres_app.head_start  # noqa: F401
         _serve_as_zygote(int(sys.argv[2]))

@@ -31,8 +31,8 @@ import pandas as pd
 import streamlit as st
 
 from wres_app import reader_pool
-from wres_app.reader_pool import read_upload_bytes
-from wres_core.analysis import AllResults, analyse_dataset
+from wres_app.reader_pool import read_upload_with_head_start
+from wres_core.analysis import AllResults, analyse_dataset, largest_org
 from wres_core.bands import TierDefinition
 from wres_core.errors import IngestError
 from wres_core.ingest import Dataset, IngestResult, combine_results, load_dataset
@@ -244,11 +244,16 @@ def _warm() -> bool:
 def read_upload(upload: Upload) -> IngestResult | IngestError:
     """One uploaded file read with its corrections (memoised in this session by digest), in a
     worker process (``wres_app.reader_pool``)."""
-    key = ("file", upload.digest, upload.name, _freeze(upload.overrides))
+    return _read_with_head_start(upload)[0]
 
+
+def _read_with_head_start(upload: Upload) -> tuple[IngestResult | IngestError, Any]:
+    """The file as read, and the first analysis and charts its worker made beside it
+    (``wres_app.head_start``; None when it made none)."""
+    key = ("file", upload.digest, upload.name, _freeze(upload.overrides))
     # In a worker process: a slow or hostile file costs only its own session time.
-    return session_memo(key, lambda: read_upload_bytes(upload.data, upload.name,
-                                                       upload.overrides))
+    return session_memo(key, lambda: read_upload_with_head_start(
+        upload.data, upload.name, upload.overrides))
 
 
 def upload_dataset() -> Dataset | None:
@@ -275,22 +280,29 @@ def main_upload_org() -> str | None:
     return session_memo(("main_org", _uploads_key()), lambda: largest_org(data.workforce))
 
 
-def largest_org(workforce: pd.DataFrame) -> str:
-    """The organisation code with the most staff in its latest year; ties go to the code seen
-    first (files are stacked in upload order)."""
-    table = workforce.loc[:, ["org_code", "year", "headcount"]].astype({"org_code": object})
-    latest = table.groupby("org_code", sort=False)["year"].transform("max")
-    in_latest = table[table["year"] == latest]
-    staff = in_latest.groupby("org_code", sort=False)["headcount"].sum()
-    return str(staff.idxmax())
-
-
 def upload_results(options: AnalysisOptions) -> AllResults | None:
     data = upload_dataset()
     if data is None:
         return None
     key = ("results", _uploads_key(), options)
-    return session_memo(key, lambda: analyse_dataset(data.workforce, data.recruitment, options))
+    return session_memo(key, lambda: _head_start_results(options) or analyse_dataset(
+        data.workforce, data.recruitment, options))
+
+
+def _head_start_results(options: AnalysisOptions) -> AllResults | None:
+    """The analysis the worker made beside the one file uploaded, when it is the one asked for
+    (the session's data are that file alone; the options are the ones it used); its charts are
+    kept in the session too. None otherwise."""
+    files = list(uploads().values())
+    if len(files) != 1:
+        return None
+    result, head = _read_with_head_start(files[0])
+    if head is None or not isinstance(result, IngestResult) or head.options != options:
+        return None
+    from wres_app import chart_cache  # it imports this module
+
+    chart_cache.keep_session_specs(head.specs)
+    return head.results
 
 
 def current_source() -> str:

@@ -118,6 +118,16 @@ def organisations(*tables: pd.DataFrame) -> pd.DataFrame:
     return orgs.sort_values("org_code").reset_index(drop=True).astype("string")
 
 
+def largest_org(workforce: pd.DataFrame) -> str:
+    """The organisation code with the most staff in its latest year; ties go to the code seen
+    first (files are stacked in upload order)."""
+    table = workforce.loc[:, ["org_code", "year", "headcount"]].astype({"org_code": object})
+    latest = table.groupby("org_code", sort=False)["year"].transform("max")
+    in_latest = table[table["year"] == latest]
+    staff = in_latest.groupby("org_code", sort=False)["headcount"].sum()
+    return str(staff.idxmax())
+
+
 @dataclass(frozen=True, eq=False)
 class AllResults:
     """Every stage, bottleneck and band of every organisation and year of a dataset."""

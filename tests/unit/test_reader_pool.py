@@ -41,9 +41,10 @@ def test_a_worker_over_its_memory_cap_gives_a_message(monkeypatch):
     answer = reader_pool.read_upload_bytes(GOOD, "clean.csv", {})
     assert isinstance(answer, IngestError)
     assert answer.source == "clean.csv"
-    assert answer.problem in ("The file is too large to read in the memory available.",
-                              "Reading this file was stopped: it needed more memory than the "
-                              "app allows one file (0 GB).")
+    # Arrow's or Python's error inside the worker, or the worker dying at its cap.
+    assert (answer.problem == "The file is too large to read in the memory available."
+            or answer.problem.startswith("Reading this file was stopped: it needed more "
+                                         "memory than the app allows one file"))
 
 
 def test_a_worker_that_dies_gives_a_message(monkeypatch):
