@@ -28,6 +28,7 @@ import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,11 +41,14 @@ import streamlit as st
 # The conversion st.vega_lite_chart itself applies to a data set given as records.
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
-from wres_app import state
+from wres_app import run_slots, state
 
 #: Specs kept per session (its uploads).
 SESSION_SPECS_KEPT = 24
 _SESSION_KEY = "_chart_specs"
+_EXPECTED_KEY = "_chart_specs_expected"
+#: How long a page waits for the specs an upload's worker is making before building them.
+EXPECTED_SPECS_WAIT_SECONDS = 10
 
 
 
@@ -217,8 +221,33 @@ def keep_session_specs(specs: tuple[tuple[tuple, CachedSpec], ...]) -> None:
         _in_session(key, lambda stored=stored: stored)
 
 
+def expect_session_specs(specs: Future) -> None:
+    """Specs a worker is making for this session (:mod:`wres_app.head_start`): taken the
+    first time the session misses a spec, waiting for them if need be (waiting costs no CPU
+    here; building them would cost as much again)."""
+    st.session_state.setdefault(_EXPECTED_KEY, []).append(specs)
+
+
+def _take_expected_specs() -> bool:
+    """Keep the specs the session was told to expect; whether there were any."""
+    expected = st.session_state.get(_EXPECTED_KEY)
+    if not expected:
+        return False
+    st.session_state[_EXPECTED_KEY] = []
+    for future in expected:
+        with run_slots.slot_given_back():
+            try:
+                specs = future.result(timeout=EXPECTED_SPECS_WAIT_SECONDS)
+            except TimeoutError:
+                continue
+        keep_session_specs(specs)
+    return True
+
+
 def _in_session(key: tuple, make: Callable[[], CachedSpec]) -> CachedSpec:
     specs: OrderedDict = st.session_state.setdefault(_SESSION_KEY, OrderedDict())
+    if key not in specs and _take_expected_specs():
+        specs = st.session_state[_SESSION_KEY]
     if key in specs:
         specs.move_to_end(key)
         return specs[key]

@@ -6,8 +6,9 @@ interpreter lock (GIL) that every session shares, so thirty people uploading tog
 behind one another's analyses (``benchmarks/bench_room.py --browsers 0``). The worker that has
 just read the file (:mod:`wres_app.reader_pool`) has its own interpreter and CPU: it makes
 them there, for what the pages show first (the default analysis options; the trust the
-sidebar opens on, at its latest year; the first comparison group; normal type size), and
-sends them back with the file.
+sidebar opens on, at its latest year; the first comparison group; normal type size). The
+analysis comes back with the file (the sidebar needs it at once); the charts follow while the
+person reads the Data page, so that the upload is not kept waiting for them.
 
 They are used only where they are exactly what the session would compute itself:
 - the analysis, when the session's data are this one file and its options are the defaults
@@ -20,6 +21,7 @@ before.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from wres_app import chart_cache
@@ -32,26 +34,36 @@ from wres_core.options import AnalysisOptions
 
 @dataclass(frozen=True)
 class HeadStart:
-    """What a worker made beside the file it read."""
+    """What a worker made beside the file it read: the analysis (sent with the file) and, in
+    the session, the funnel charts it goes on to make (sent after the file, while the person
+    reads the Data page)."""
 
     options: AnalysisOptions
     results: AllResults
-    specs: tuple[tuple[tuple, chart_cache.CachedSpec], ...]
+    #: The trust the sidebar opens on (None: the file has no workforce).
+    org: str | None
+    #: In the session: the worker's chart specs, when they come (see reader_pool).
+    charts: Future | None = None
 
 
 def prepare(result: IngestResult) -> HeadStart:
-    """In the worker: the default analysis of the file alone, and the funnel charts of the
-    trust the sidebar will open on."""
+    """In the worker: the default analysis of the file alone."""
     data = combine_results([result])
     options = AnalysisOptions()
     results = analyse_dataset(data.workforce, data.recruitment, options)
-    specs = []
-    if len(data.workforce):
-        org = largest_org(data.workforce)
-        years = results.years_for(org)
-        if years:
-            analysis = results.trust(org, years[-1])
-            group = next(iter(bottleneck_groups(analysis)), None)
-            charts = funnel_charts(analysis, group, large=False, level=options.level)
-            specs = [chart_cache.session_spec(call) for call in charts.drawn()]
-    return HeadStart(options, results, tuple(specs))
+    org = largest_org(data.workforce) if len(data.workforce) else None
+    return HeadStart(options, results, org)
+
+
+def chart_specs(head: HeadStart) -> tuple[tuple[tuple, chart_cache.CachedSpec], ...]:
+    """In the worker, after the file has been sent: the funnel charts of the trust the
+    sidebar opens on, at its latest year, for the first group, with their session keys."""
+    if head.org is None:
+        return ()
+    years = head.results.years_for(head.org)
+    if not years:
+        return ()
+    analysis = head.results.trust(head.org, years[-1])
+    group = next(iter(bottleneck_groups(analysis)), None)
+    charts = funnel_charts(analysis, group, large=False, level=head.options.level)
+    return tuple(chart_cache.session_spec(call) for call in charts.drawn())

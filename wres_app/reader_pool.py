@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import os
 import pickle
 import resource
@@ -44,6 +45,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -191,16 +193,43 @@ def read_upload_with_head_start(data: bytes, name: str, overrides: Mapping[str, 
                 return _stopped(name, f"it was still being read after {WORKER_SECONDS} s"), None
             except (EOFError, OSError):  # the worker died: its memory cap, or killed
                 output = b""
+            prepared = None
+            if output:
+                status, value, prepared = pickle.loads(output)  # our own worker's answer
+            if prepared is not None:
+                # The worker goes on to make the charts: they are collected beside the
+                # session, which takes them when it draws (head_start.HeadStart.charts).
+                prepared = _collect_charts(prepared, ours)
+                ours = None
         finally:
-            ours.close()
+            if ours is not None:
+                ours.close()
     if not output:
         return _stopped(name, "it needed more memory than the app allows one file "
                               f"({WORKER_MEMORY_BYTES / 1024 ** 3:.0f} GB)"), None
-    status, value, prepared = pickle.loads(output)  # our own worker's answer
     if status == "error":
         return IngestError(value.pop("source"), value.pop("problem"), value.pop("expected"),
                            value.pop("action"), **value), None
     return value, prepared
+
+
+def _collect_charts(head: Any, connection: socket.socket) -> Any:
+    """``head`` with a future of the chart specs its worker sends after the file (empty if
+    they do not come: the worker died, or took longer than a worker may)."""
+    charts: Future = Future()
+
+    def collect() -> None:
+        specs: tuple = ()
+        try:
+            specs = pickle.loads(_receive(connection))
+        except (EOFError, OSError, TimeoutError, pickle.UnpicklingError):
+            pass
+        finally:
+            connection.close()
+            charts.set_result(specs)
+
+    threading.Thread(target=collect, name="head-start-charts", daemon=True).start()
+    return dataclasses.replace(head, charts=charts)
 
 
 def _stopped(name: str, why: str) -> IngestError:
@@ -231,8 +260,8 @@ def _out_of_room(error: IngestError) -> bool:
 
 def _answer(data: bytes, name: str, overrides: Mapping[str, Any],
             head_start: bool) -> tuple[str, Any, Any]:
-    """In the worker: the result and its head start, or the error's parts (IngestError does
-    not pickle)."""
+    """In the worker: the result and its head start's analysis, or the error's parts
+    (IngestError does not pickle)."""
     try:
         result = read_table(data, name=name, **overrides)
     except IngestError as error:
@@ -242,6 +271,17 @@ def _answer(data: bytes, name: str, overrides: Mapping[str, Any],
                          "expected": error.expected, "action": error.action,
                          "row": error.row, "column": error.column}, None
     return "ok", result, _head_start(result) if head_start else None
+
+
+def _head_start_charts(head: Any) -> tuple:
+    """In the worker, after the file has gone: its first charts (none if they cannot be
+    made: the session then builds them itself)."""
+    try:
+        from wres_app import head_start
+
+        return head_start.chart_specs(head)
+    except Exception:  # anything at all: the session builds them as before
+        return ()
 
 
 #: Clean-table rows above which a worker makes no head start: a trust's file has a few
@@ -270,8 +310,11 @@ def _work(connection: socket.socket) -> None:
     # A platform that refuses the cap still gets the isolation.
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    _send(connection, pickle.dumps(_answer(data, name, overrides, head_start),
-                                   protocol=pickle.HIGHEST_PROTOCOL))
+    answer = _answer(data, name, overrides, head_start)
+    _send(connection, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    if answer[2] is not None:
+        _send(connection, pickle.dumps(_head_start_charts(answer[2]),
+                                       protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _serve_as_zygote(control_fd: int) -> None:

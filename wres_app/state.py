@@ -291,17 +291,18 @@ def upload_results(options: AnalysisOptions) -> AllResults | None:
 
 def _head_start_results(options: AnalysisOptions) -> AllResults | None:
     """The analysis the worker made beside the one file uploaded, when it is the one asked for
-    (the session's data are that file alone; the options are the ones it used); its charts are
-    kept in the session too. None otherwise."""
+    (the session's data are that file alone; the options are the ones it used); the charts it
+    goes on to make are expected in the session too. None otherwise."""
     files = list(uploads().values())
     if len(files) != 1:
         return None
     result, head = _read_with_head_start(files[0])
     if head is None or not isinstance(result, IngestResult) or head.options != options:
         return None
-    from wres_app import chart_cache  # it imports this module
+    if head.charts is not None:
+        from wres_app import chart_cache  # it imports this module
 
-    chart_cache.keep_session_specs(head.specs)
+        chart_cache.expect_session_specs(head.charts)
     return head.results
 
 

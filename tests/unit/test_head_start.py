@@ -1,6 +1,7 @@
 """wres_app.head_start: the worker that reads an upload also makes its first analysis and
 funnel charts, exactly as the session would make them itself (the same frames, the same spec
-keys and specs), and a head start that cannot be made never stops the file being read."""
+keys and specs; the charts sent after the file), and a head start that cannot be made never
+stops the file being read."""
 
 from __future__ import annotations
 
@@ -43,8 +44,10 @@ def test_the_worker_makes_what_the_session_would():
     analysis = results.trust("RDD", 2024)
     calls = funnel_charts(analysis, next(iter(bottleneck_groups(analysis))), large=False,
                           level=made.options.level).drawn()
-    assert len(made.specs) == len(calls) == 4
-    for call, (key, stored) in zip(calls, made.specs):
+    specs = made.charts.result(timeout=60)  # sent after the file
+    assert made.org == "RDD"
+    assert len(specs) == len(calls) == 4
+    for call, (key, stored) in zip(calls, specs):
         assert key == chart_cache.spec_key(call.build, call.args, call.kwargs, shared=False)
         assert json.loads(stored.text) == json.loads(chart_cache._build(
             call.build, call.args, call.kwargs).text)
@@ -53,7 +56,8 @@ def test_the_worker_makes_what_the_session_would():
 def test_a_file_without_staff_gets_an_analysis_and_no_charts():
     result, made = reader_pool.read_upload_with_head_start(RECRUITMENT_ONLY, "rec.csv", {})
     assert isinstance(result, IngestResult)
-    assert made is not None and made.specs == ()
+    assert made is not None and made.org is None
+    assert made.charts.result(timeout=60) == ()
 
 
 def test_a_head_start_that_fails_leaves_the_file_read(monkeypatch):
@@ -65,6 +69,15 @@ def test_a_head_start_that_fails_leaves_the_file_read(monkeypatch):
     assert reader_pool._head_start(result) is None
     status, value, made = reader_pool._answer(TWO_TRUSTS, "two.csv", {}, True)
     assert status == "ok" and isinstance(value, IngestResult) and made is None
+
+
+def test_charts_that_fail_leave_the_analysis(monkeypatch):
+    def broken(head):
+        raise ValueError("no charts today")
+
+    monkeypatch.setattr(head_start, "chart_specs", broken)
+    made = head_start.prepare(read_table(TWO_TRUSTS, name="two.csv"))
+    assert reader_pool._head_start_charts(made) == ()
 
 
 def test_an_unreadable_file_has_no_head_start():
