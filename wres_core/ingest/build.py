@@ -29,7 +29,8 @@ from wres_core.ingest.report import (
     Exclusion,
     unknown_by_band,
 )
-from wres_core.ingest.source import Factor, Loaded, RawTable, cut_label, maybe_repeated
+from wres_core.ingest.source import Factor, Loaded, RawTable, cut_label
+from wres_core.ingest.staff_numbers import maybe_repeated
 from wres_core.ingest.values import (
     COUNT_PROBLEMS,
     header_key,
