@@ -5,7 +5,8 @@ and the reading steps, one CPU busy, and about as long again in Arrow's parse, w
 the GIL. So :func:`read_table <wres_core.ingest.api.read_table>`, given the path of a large
 file in a process that has not yet imported the steps, calls :func:`start` before importing
 them: it counts the file's lines (and looks for a NUL byte), then starts a thread that parses
-the columns whose headers are known column names, while the imports run on the other CPU.
+the columns whose headers are known column names, and hashes the staff numbers among them
+(``ingest.staff_numbers``), while the imports run on the other CPU.
 The count is made before the thread starts, not in it: numpy takes the GIL back after every
 block, and in turns with an import it took three times as long (and as much CPU).
 
@@ -37,6 +38,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
+
+from wres_core.ingest.staff_numbers import IdColumn, staff_number_column
 
 if TYPE_CHECKING:
     from wres_core.ingest.limits import ReadLimits
@@ -166,6 +169,13 @@ def _header_key(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    """Header key -> canonical column, from ``data/column_aliases.csv``."""
+    text = resources.files("wres_core.data").joinpath("column_aliases.csv").read_text("utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return {_header_key(row["alias"]): row["column"] for row in csv.DictReader(lines)}
+
+
 def alias_keys() -> frozenset[str]:
     """The header keys of ``data/column_aliases.csv``, as ``values.column_aliases`` reads
     them (values imports pandas, so it cannot be asked here; a test keeps the two equal).
@@ -174,12 +184,26 @@ def alias_keys() -> frozenset[str]:
     guesses the columns with known names, which the plan of a staff-level extract reads.
     When the plan wants another, the prefetch's parse is not used.
     """
-    text = resources.files("wres_core.data").joinpath("column_aliases.csv").read_text("utf-8")
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return frozenset(_header_key(row["alias"]) for row in csv.DictReader(lines))
+    return frozenset(_aliases())
+
+
+def staff_number_keys() -> frozenset[str]:
+    """The header keys that name a staff-number column (``staff_id``): the columns whose
+    numbers the thread hashes (a guess too: ``source`` uses a hash only for the column the
+    plan reads as staff numbers)."""
+    return frozenset(key for key, column in _aliases().items() if column == "staff_id")
 
 
 # --- the early parse ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What the prefetch thread made: the parse, and the staff numbers hashed from it."""
+
+    table: pa.Table
+    #: column -> its staff numbers, every row of ``table`` (title and header rows included).
+    staff_numbers: dict[int, IdColumn]
 
 
 @dataclass
@@ -188,7 +212,8 @@ class Prefetch:
 
     ``parsed`` holds the ``columns`` (named ``c0``, ``c1``, ... by position) as
     ``dictionary<int32, string>``, those in ``strings`` as strings, one row per line from
-    ``offset`` (the header and any title rows included), or is ``None``
+    ``offset`` (the header and any title rows included), with the ``hashed`` columns' staff
+    numbers (a :class:`Parsed`), or is ``None``
     when the parse was not tried (a NUL byte, too many rows) or failed (Arrow's message is
     not kept: the usual read, if it is needed, meets the same problem and handles it).
     """
@@ -199,10 +224,11 @@ class Prefetch:
     width: int  # fields of the first line
     columns: frozenset[int]  # the columns parsed: those whose first-line names are known
     strings: frozenset[int]  # columns parsed as strings, not dictionaries
+    hashed: frozenset[int]  # string columns named as staff numbers: hashed after the parse
     scan: Scan  # the whole file's, from ``offset``
-    parsed: Future[pa.Table | None] | None = field(repr=False)
+    parsed: Future[Parsed | None] | None = field(repr=False)
 
-    def take_parsed(self) -> pa.Table | None:
+    def take_parsed(self) -> Parsed | None:
         """The parsed table, once: afterwards this object no longer holds it in memory."""
         found, self.parsed = self.parsed, None
         return found.result() if found is not None else None
@@ -244,10 +270,12 @@ def start(source: object, limits: ReadLimits) -> Prefetch | None:
     if not 2 <= width <= min(PREFETCH_MAX_COLUMNS, limits.max_columns) or (
             lines[0].count('"') % 2):
         return None
-    columns = _known_columns(lines, delimiter)
+    header = _header_guess(lines, delimiter)
+    columns = frozenset(j for j, key in enumerate(header) if key in alias_keys())
     if not columns:
         return None
     strings = _mostly_distinct([split_record(line, delimiter) for line in lines[1:]], width)
+    hashed = frozenset(j for j in columns & strings if header[j] in staff_number_keys())
     try:
         counted = scan_file(path, offset)
     except OSError:
@@ -256,9 +284,9 @@ def start(source: object, limits: ReadLimits) -> Prefetch | None:
     if _parse_allowed(counted, len(columns), size, limits.max_rows):
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-csv-prefetch")
         parsed = executor.submit(_parse_known_columns, path, offset, delimiter, width, columns,
-                                 strings)
+                                 strings, hashed)
         executor.shutdown(wait=False)  # its thread ends when the parse does
-    return Prefetch(path, offset, delimiter, width, columns, strings, counted, parsed)
+    return Prefetch(path, offset, delimiter, width, columns, strings, hashed, counted, parsed)
 
 
 def _parse_allowed(counted: Scan, columns: int, size: int, max_rows: int) -> bool:
@@ -268,15 +296,14 @@ def _parse_allowed(counted: Scan, columns: int, size: int, max_rows: int) -> boo
             and counted.lines * columns * 4 <= 2 * size)
 
 
-def _known_columns(lines: list[str], delimiter: str) -> frozenset[int]:
-    """The columns named with known names in the first line that has any (the header, as a
+def _header_guess(lines: list[str], delimiter: str) -> list[str]:
+    """The header keys of the first line that has a known column name (the header, as a
     guess: ``source.find_header`` decides, and the parse is used only if it agrees)."""
     for line in lines[:HEADER_SEARCH_LINES]:
-        known = frozenset(j for j, cell in enumerate(split_record(line, delimiter))
-                          if _header_key(cell) in alias_keys())
-        if known:
-            return known
-    return frozenset()
+        keys = [_header_key(cell) for cell in split_record(line, delimiter)]
+        if any(key in alias_keys() for key in keys):
+            return keys
+    return []
 
 
 def _mostly_distinct(records: list[list[str]], width: int) -> frozenset[int]:
@@ -307,13 +334,17 @@ def arrow_csv_options(names: list[str], delimiter: str, block_size: int,
 
 
 def _parse_known_columns(path: Path, offset: int, delimiter: str, width: int,
-                         columns: frozenset[int], strings: frozenset[int]) -> pa.Table | None:
-    """The ``columns`` of the file, parsed as the reader's own Arrow parse parses them."""
+                         columns: frozenset[int], strings: frozenset[int],
+                         hashed: frozenset[int]) -> Parsed | None:
+    """The ``columns`` of the file, parsed as the reader's own Arrow parse parses them, and
+    the ``hashed`` columns' staff numbers (the hashing would otherwise wait for the imports:
+    here it runs beside them)."""
     names = [f"c{i}" for i in range(width)]
     try:
         with pa.OSFile(str(path)) as stream:
             stream.seek(offset)
-            return pcsv.read_csv(stream, **arrow_csv_options(names, delimiter, PREFETCH_BLOCK,
-                                                             sorted(columns), strings))
+            table = pcsv.read_csv(stream, **arrow_csv_options(names, delimiter, PREFETCH_BLOCK,
+                                                              sorted(columns), strings))
     except (pa.ArrowInvalid, OSError):
         return None
+    return Parsed(table, {i: staff_number_column(table.column(names[i])) for i in hashed})

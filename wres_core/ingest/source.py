@@ -77,7 +77,8 @@ class Factor:
 
 @dataclass
 class Loaded:
-    #: Staff-number columns may hold a Future of an IdColumn (read in a thread): see ids().
+    #: Staff-number columns may hold an IdColumn, or a Future of one (read in a thread): see
+    #: ids().
     factors: dict[int, Factor]
     nrows: int
     rownums: np.ndarray  # int64 file row numbers, 1-based, counting title and header rows
@@ -791,23 +792,25 @@ class _EarlyRows:
 
 
 def _prefetched_columns(found: _EarlyRows, names: list[str], wanted: list[int],
-                        high: frozenset[int]) -> pa.Table | None:
+                        high: frozenset[int]) -> tuple[pa.Table, dict[int, IdColumn]] | None:
     """The prefetch's parse cut to what this read's own parse returns, or ``None``.
 
     That is: the rows below the header, the wanted columns, staff-number columns as strings
     and the rest as dictionaries holding only labels of those rows, listed in the order they
     first occur, as this read's parse lists them (the header and title rows' cells, parsed
     too, are dropped from the first chunk's dictionary; a column the prefetch parsed as
-    strings is encoded here). ``None`` when the
+    strings is encoded here); and the staff numbers the prefetch hashed, of the same rows,
+    for the staff-number columns among ``high``. ``None`` when the
     parse was not made or failed, lacks a wanted column, or when its header row is not the
     one found here (a row split otherwise): the file is then parsed as if there had been no
     prefetch.
     """
-    table = found.early.take_parsed()
+    parsed = found.early.take_parsed()
     first_data = found.header_index + 1
-    if table is None or table.num_rows < first_data or not wanted or not (
+    if parsed is None or parsed.table.num_rows < first_data or not wanted or not (
             found.early.columns.issuperset(wanted)):
         return None  # not parsed, or not every column this read wants
+    table = parsed.table
     header_row = table.slice(found.header_index, 1).to_pylist()[0]
     if any((header_row[names[i]] or "").strip() != found.header_cells[i]
            for i in found.early.columns):
@@ -828,7 +831,9 @@ def _prefetched_columns(found: _EarlyRows, names: list[str], wanted: list[int],
                                                  type=column.type)
         else:
             columns[names[i]] = column
-    return pa.table(columns)
+    numbers = {i: ids.rows(first_data, parsed.table.num_rows)
+               for i, ids in parsed.staff_numbers.items() if i in high}
+    return pa.table(columns), numbers
 
 
 def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimiter: str,
@@ -859,8 +864,9 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
             return pcsv.read_csv(stream, **arrow_csv_options(names, delimiter, block_size,
                                                              wanted, high))
 
-    table = (_prefetched_columns(early_rows, names, wanted, high) if early_rows is not None
+    early = (_prefetched_columns(early_rows, names, wanted, high) if early_rows is not None
              else None)
+    table, hashed = early if early is not None else (None, {})
     try:
         try:
             table = table if table is not None else read(_ARROW_BLOCK)
@@ -891,7 +897,9 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
     factors: dict[int, Factor] = {}
     for i in wanted:
         column = table.column(names[i])
-        if i in high:  # staff numbers: read in a thread (Arrow releases the GIL) meanwhile
+        if i in hashed:  # hashed by the prefetch thread
+            factors[i] = hashed[i].rows(0, n)
+        elif i in high:  # staff numbers: read in a thread (Arrow releases the GIL) meanwhile
             executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-staff-ids")
             factors[i] = executor.submit(staff_number_column, column)
             executor.shutdown(wait=False)  # its thread ends when the column is read

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 if TYPE_CHECKING:
     from wres_core.ingest.source import Factor
@@ -103,10 +102,12 @@ class IdColumn:
 def staff_number_column(column: pa.ChunkedArray) -> IdColumn:
     """Staff numbers (strings, blanks null) hashed eight bytes at a time from Arrow's buffers.
 
-    Each number, stripped of white space, is read as little-endian 64-bit words (zero-padded
-    to a multiple of eight bytes) and the words are folded; only rows whose hashes repeat are
+    Each number, stripped of white space, is read as little-endian 64-bit words (the last
+    zero-padded to eight bytes) and its words are folded; only rows whose hashes repeat are
     compared exactly (see ``exact``).
     """
+    import pyarrow.compute as pc  # here: importing it delays the prefetch's start
+
     trimmed = pc.fill_null(pc.utf8_trim_whitespace(column), "").cast(pa.binary())
     trimmed = trimmed.combine_chunks()
     n = len(trimmed)
@@ -142,7 +143,9 @@ def staff_number_column(column: pa.ChunkedArray) -> IdColumn:
         left = np.clip(lengths - 8 * word, 0, 8)  # bytes of each number still to read
         value = word_at[starts + 8 * word]  # first byte lowest
         value &= _KEEP_BYTES[left]
-        folded *= _MIX
-        folded ^= value
+        value ^= folded * _MIX
+        # Only a number's own words are folded, so that its hash does not depend on the
+        # longest value in the column (the prefetch hashes the title and header rows too).
+        np.copyto(folded, value, where=left > 0)
     folded *= _MIX
     return IdColumn.of_hashes(valid, folded, exact, text)
