@@ -623,6 +623,15 @@ def _aggregate_used_rows(ctx: _Context, orgs: _Organisations, years: _Years, sg:
     key."""
     plan = ctx.plan
     group = ethnicity.group
+    is_recruitment = plan.kind == "recruitment"
+    org_labels = dict(org_codes=orgs.codes, org_names=orgs.names, regions=orgs.regions,
+                      org_types=orgs.types, years=years.distinct)
+    if plan.layout == "staff" and nesting is None and plan.total_column is None:
+        # One person a row, each counted once: the rows' keys are counted where they are,
+        # without gathering the used rows first (a million rows, five columns).
+        return _aggregate(orgs.index, years.index, sg, band, group, None, None,
+                          all_ones=True, is_recruitment=is_recruitment, used=ok,
+                          **org_labels)
     where = np.flatnonzero(ok)
     parts = []
     if plan.layout == "staff":
@@ -647,7 +656,6 @@ def _aggregate_used_rows(ctx: _Context, orgs: _Organisations, years: _Years, sg:
     if plan.total_column is not None:
         _check_totals(ctx.f[plan.total_column], where, counts.by_column, counts.value_columns,
                       ctx.rows.rownums, ctx.notes, ctx.headers[plan.total_column])
-    is_recruitment = plan.kind == "recruitment"
     idx = _joined([p[0] for p in parts])
     g_all = _joined([p[1] for p in parts])
     s_all = (_joined([p[2] for p in parts]) if is_recruitment
@@ -655,8 +663,7 @@ def _aggregate_used_rows(ctx: _Context, orgs: _Organisations, years: _Years, sg:
     c_all = _joined([p[3] for p in parts])
     return _aggregate(orgs.index[idx], years.index[idx], sg[idx], band[idx], g_all, s_all,
                       c_all, all_ones=plan.layout == "staff", is_recruitment=is_recruitment,
-                      org_codes=orgs.codes, org_names=orgs.names, regions=orgs.regions,
-                      org_types=orgs.types, years=years.distinct)
+                      **org_labels)
 
 
 def _joined(arrays: list[np.ndarray]) -> np.ndarray:
@@ -941,21 +948,32 @@ def _check_totals(factor: Factor, where: np.ndarray, counts: dict[int, np.ndarra
 
 
 def _aggregate(org: np.ndarray, year_idx: np.ndarray, sg: np.ndarray, band: np.ndarray,
-               group: np.ndarray, stage: np.ndarray, count: np.ndarray, *, all_ones: bool,
-               is_recruitment: bool, org_codes: list[str], org_names: list[str],
-               regions: list[str], org_types: list[str], years: np.ndarray) -> pd.DataFrame:
+               group: np.ndarray, stage: np.ndarray | None, count: np.ndarray | None, *,
+               all_ones: bool, is_recruitment: bool, org_codes: list[str],
+               org_names: list[str], regions: list[str], org_types: list[str],
+               years: np.ndarray, used: np.ndarray | None = None) -> pd.DataFrame:
+    """The rows summed per key (organisation, year, staff group, band, ethnic group and
+    stage), as the clean table's columns. ``all_ones``: every row counts 1 (``count`` is not
+    read); ``used``: only these rows count (with ``all_ones``); ``stage`` ``None``: stage 0."""
     sizes = (max(len(org_codes), 1), max(len(years), 1), len(STAFF_GROUPS), len(BANDS),
              len(GROUPS), len(STAGES) if is_recruitment else 1)
-    key = np.zeros(len(org), dtype=np.int64)
-    for part, size in zip((org, year_idx, sg, band, group, stage), sizes):
+    key = org.astype(np.int64)
+    for part, size in zip((year_idx, sg, band, group, stage), sizes[1:]):
+        if size == 1:  # every value is 0: the key as it is
+            continue
         key *= size  # in place: a million-row key is not copied twice per column
-        key += part
+        if part is not None:  # None: stage 0
+            key += part
     total = int(np.prod(np.array(sizes, dtype=np.float64)))
+    if used is not None:
+        key[~used] = total  # one more key, for the rows left out, dropped below
     if all_ones and total <= 50_000_000:
-        summed = np.bincount(key, minlength=total)
+        summed = np.bincount(key, minlength=total + 1)[:total]
         keys = np.flatnonzero(summed)
         values = summed[keys].astype(np.int64)
     else:
+        if used is not None or count is None:
+            raise ValueError("rows left out, or counts of one, need all_ones")
         series = pd.Series(count, dtype="int64").groupby(key, sort=True).sum()
         series = series[series > 0]
         keys = series.index.to_numpy(dtype=np.int64)
