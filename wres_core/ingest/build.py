@@ -95,6 +95,8 @@ class _Rows:
 
     def exclude(self, mask: np.ndarray, reason: str, column: int | None = None,
                 examples: list[str] | None = None) -> None:
+        if not mask.any():  # the usual case: checked first, without the rows' reasons
+            return
         mask = mask & (self.reason == 0)
         if not mask.any():
             return
@@ -104,6 +106,13 @@ class _Rows:
         self.column[mask] = col
         if examples is not None:
             self.examples.setdefault((code, col), []).extend(examples)
+
+    def exclude_labels(self, factor: Factor, flagged: np.ndarray, reason: str,
+                       column: int) -> None:
+        """Exclude the rows whose label is ``flagged`` (one flag per label of ``factor``);
+        when no label is, no row is looked at."""
+        if flagged.any():
+            self.exclude(_spread(flagged, factor.codes, False), reason, column)
 
     @property
     def ok(self) -> np.ndarray:
@@ -451,7 +460,7 @@ def _read_bands(ctx: _Context, heading_labels: np.ndarray) -> np.ndarray:
     total_labels = np.array([is_total_label(lab) for lab in factor.labels] + [False])[:-1]
     is_all = (per_label == _ALL_BAND) | total_labels
     if ctx.plan.kind == "workforce" or (~is_all & (per_label >= 0)).any():
-        ctx.rows.exclude(_spread(is_all, factor.codes, False), "total row", col)
+        ctx.rows.exclude_labels(factor, is_all, "total row", col)
     ctx.rows.exclude(factor.codes < 0, "blank required field", col)
     headings = heading_labels if len(heading_labels) else np.zeros(len(per_label), bool)
     ctx.note_unrecognised(col, (per_label < 0) & ~total_labels & ~headings)
@@ -470,7 +479,7 @@ def _read_ethnicity(ctx: _Context) -> _Ethnicity:
     group = _spread(per_label, factor.codes, _UNKNOWN_GROUP)
     ctx.notes.extend(_disagreement_notes(factor, emap))
     total_labels = np.array([is_total_label(lab) for lab in factor.labels] + [False])[:-1]
-    ctx.rows.exclude(_spread(total_labels, factor.codes, False), "total row", col)
+    ctx.rows.exclude_labels(factor, total_labels, "total row", col)
     ctx.note_unrecognised(col, (per_label < 0) & ~total_labels)
     ctx.rows.exclude(group < 0, "unrecognised ethnicity", col)
     cleaned: dict[str, int] = {}
@@ -495,7 +504,7 @@ def _read_stages(ctx: _Context) -> np.ndarray | None:
                          dtype=np.int64)[:-1]
     totals = np.array([is_total_label(lab) for lab in factor.labels] + [False])[:-1]
     stage = _spread(per_label, factor.codes, -1)
-    ctx.rows.exclude(_spread(totals, factor.codes, False), "total row", col)
+    ctx.rows.exclude_labels(factor, totals, "total row", col)
     ctx.rows.exclude(factor.codes < 0, "blank required field", col)
     ctx.note_unrecognised(col, (per_label < 0) & ~totals)
     ctx.rows.exclude(stage < 0, "unrecognised stage", col)
@@ -517,12 +526,12 @@ def _read_counts(ctx: _Context) -> _Counts:
         value, kind_of = _parse_counts(f[col])
         ctx.rows.exclude(f[col].codes < 0, "blank required field", col)
         for reason in COUNT_PROBLEMS:
-            ctx.rows.exclude(_spread(kind_of == reason, f[col].codes, False), reason, col)
+            ctx.rows.exclude_labels(f[col], kind_of == reason, reason, col)
         counts[col] = _spread(value, f[col].codes, 0)
     for col, _, _ in value_columns:
         value, kind_of = _parse_counts(f[col])
         for reason in COUNT_PROBLEMS:
-            ctx.rows.exclude(_spread(kind_of == reason, f[col].codes, False), reason, col)
+            ctx.rows.exclude_labels(f[col], kind_of == reason, reason, col)
         counts[col] = _spread(value, f[col].codes, 0)
         blank_cells += int(((f[col].codes < 0) & ctx.rows.ok).sum())
     if blank_cells:
@@ -772,7 +781,7 @@ def _code_text(label: str) -> str:
 
 def _exclude_totals_and_blanks(rows: _Rows, factor: Factor, col: int, bad: np.ndarray) -> None:
     totals = np.array([is_total_label(lab) for lab in factor.labels] + [False])[:-1]
-    rows.exclude(_spread(totals, factor.codes, False), "total row", col)
+    rows.exclude_labels(factor, totals, "total row", col)
     rows.exclude(bad, "blank required field", col)
 
 
