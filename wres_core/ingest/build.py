@@ -52,8 +52,9 @@ _GROUP_INDEX = {g: i for i, g in enumerate(GROUPS)}
 _SG_INDEX = {g: i for i, g in enumerate(STAFF_GROUPS)}
 _REASON = {r: i + 1 for i, r in enumerate(EXCLUSION_REASONS)}
 _ALL_BAND = _BAND_INDEX[schema.ALL_BANDS]
-_MEDICAL = np.array([b in MEDICAL_GRADES for b in BANDS])
-_AFC = np.array([b in AFC_BANDS for b in BANDS])
+#: Per band index, and False last for an unrecognised band (-1).
+_MEDICAL = np.array([b in MEDICAL_GRADES for b in BANDS] + [False])
+_AFC = np.array([b in AFC_BANDS for b in BANDS] + [False])
 _UNKNOWN_GROUP = _GROUP_INDEX["Unknown"]
 _ALL_STAFF = _SG_INDEX[schema.DEFAULT_STAFF_GROUP]
 
@@ -228,7 +229,17 @@ class _StaffGroups:
 @dataclass
 class _Ethnicity:
     group: np.ndarray | None = None  # per row: index into GROUPS (-1 = unrecognised)
-    as_written: np.ndarray | None = None  # per row: the cleaned label's code, for the dup check
+    #: per label: the cleaned label's code, and the column's codes (see as_written)
+    cleaned: np.ndarray | None = None
+    codes: np.ndarray | None = None
+
+    @property
+    def as_written(self) -> np.ndarray | None:
+        """Per row: the cleaned label's code, for the duplicate-key check (made only when
+        that check runs: a staff-level file has no keys to check)."""
+        if self.cleaned is None:
+            return None
+        return _spread(self.cleaned, self.codes, -1)
 
 
 @dataclass
@@ -485,12 +496,11 @@ def _read_ethnicity(ctx: _Context) -> _Ethnicity:
     cleaned: dict[str, int] = {}
     per_clean = np.array([cleaned.setdefault(clean_label(lab), len(cleaned))
                           for lab in factor.labels] + [0], dtype=np.int64)[:-1]
-    as_written = _spread(per_clean, factor.codes, -1)
     blank = int((factor.codes < 0).sum())
     if blank:
         ctx.notes.append(f"{blank:,} row{'s' if blank != 1 else ''} with a blank ethnicity "
                          "counted as Unknown.")
-    return _Ethnicity(group, as_written)
+    return _Ethnicity(group, per_clean, factor.codes)
 
 
 def _read_stages(ctx: _Context) -> np.ndarray | None:
@@ -607,14 +617,14 @@ def _apply_medical_rule(ctx: _Context, sg: np.ndarray, band: np.ndarray, ok: np.
                         ) -> np.ndarray:
     """Medical grades are Medical; AfC bands marked Medical are Clinical (with notes)."""
     rownums = ctx.rows.rownums
-    medical = _MEDICAL[band.clip(0)] & ok & (band >= 0)
+    medical = _MEDICAL[band] & ok  # band -1 (unrecognised) picks _MEDICAL's last: False
     changed = medical & (sg != _SG_INDEX["Medical"])
     if changed.any() and "staff_group" in ctx.cols:
         ctx.notes.append(f"{int(changed.sum()):,} rows in medical grades had another staff "
                          "group; they are counted as Medical (rows "
                          + ", ".join(str(r) for r in _first_rows(rownums, changed)) + ").")
     sg = np.where(medical, _SG_INDEX["Medical"], sg)
-    afc_medical = ok & _AFC[band.clip(0)] & (band >= 0) & (sg == _SG_INDEX["Medical"])
+    afc_medical = ok & _AFC[band] & (sg == _SG_INDEX["Medical"])
     if afc_medical.any():
         ctx.notes.append(f"{int(afc_medical.sum()):,} rows on AfC bands had staff group "
                          "Medical; the band is kept and they are counted as Clinical (rows "

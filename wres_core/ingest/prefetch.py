@@ -197,25 +197,17 @@ def staff_number_keys() -> frozenset[str]:
 # --- the early parse ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Parsed:
-    """What the prefetch thread made: the parse, and the staff numbers hashed from it."""
-
-    table: pa.Table
-    #: column -> its staff numbers, every row of ``table`` (title and header rows included).
-    staff_numbers: dict[int, IdColumn]
-
-
 @dataclass
 class Prefetch:
     """A file's line count and parse, under way in a thread (see :func:`start`).
 
     ``parsed`` holds the ``columns`` (named ``c0``, ``c1``, ... by position) as
     ``dictionary<int32, string>``, those in ``strings`` as strings, one row per line from
-    ``offset`` (the header and any title rows included), with the ``hashed`` columns' staff
-    numbers (a :class:`Parsed`), or is ``None``
+    ``offset`` (the header and any title rows included), or is ``None``
     when the parse was not tried (a NUL byte, too many rows) or failed (Arrow's message is
     not kept: the usual read, if it is needed, meets the same problem and handles it).
+    ``staff_numbers`` holds the ``hashed`` columns' numbers, every row of the parse, hashed
+    by the same thread once the parse is done (a future of ``None`` if the parse failed).
     """
 
     path: Path
@@ -226,16 +218,27 @@ class Prefetch:
     strings: frozenset[int]  # columns parsed as strings, not dictionaries
     hashed: frozenset[int]  # string columns named as staff numbers: hashed after the parse
     scan: Scan  # the whole file's, from ``offset``
-    parsed: Future[Parsed | None] | None = field(repr=False)
+    parsed: Future[pa.Table | None] | None = field(repr=False)
+    staff_numbers: dict[int, Future[IdColumn | None]] = field(default_factory=dict, repr=False)
 
-    def take_parsed(self) -> Parsed | None:
+    def take_parsed(self) -> pa.Table | None:
         """The parsed table, once: afterwards this object no longer holds it in memory."""
         found, self.parsed = self.parsed, None
         return found.result() if found is not None else None
 
     def discard(self) -> None:
-        """Let the parsed table go (when its thread ends) without waiting for it."""
+        """Let the parsed table go (when its thread ends) without waiting for it, and do not
+        hash its staff numbers if that has not begun."""
         self.parsed = None
+        self.keep_staff_numbers(frozenset())
+
+    def keep_staff_numbers(self, columns: frozenset[int]) -> None:
+        """Hash only these columns' staff numbers: the others are not hashed, if they can
+        still be stopped (``Future.cancel``)."""
+        for column, future in list(self.staff_numbers.items()):
+            if column not in columns:
+                future.cancel()
+                del self.staff_numbers[column]
 
 
 def worthwhile() -> bool:
@@ -280,13 +283,17 @@ def start(source: object, limits: ReadLimits) -> Prefetch | None:
         counted = scan_file(path, offset)
     except OSError:
         return None
-    parsed = None
-    if _parse_allowed(counted, len(columns), size, limits.max_rows):
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-csv-prefetch")
-        parsed = executor.submit(_parse_known_columns, path, offset, delimiter, width, columns,
-                                 strings, hashed)
-        executor.shutdown(wait=False)  # its thread ends when the parse does
-    return Prefetch(path, offset, delimiter, width, columns, strings, hashed, counted, parsed)
+    if not _parse_allowed(counted, len(columns), size, limits.max_rows):
+        return Prefetch(path, offset, delimiter, width, columns, strings, hashed, counted, None)
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-csv-prefetch")
+    parsed = executor.submit(_parse_known_columns, path, offset, delimiter, width, columns,
+                             strings)
+    # Then, in the same thread, the staff numbers: the reader takes the parse as soon as it
+    # is done and reads the other columns while they are hashed.
+    numbers = {i: executor.submit(_hash_staff_numbers, parsed, f"c{i}") for i in hashed}
+    executor.shutdown(wait=False)  # its thread ends when the hashing does
+    return Prefetch(path, offset, delimiter, width, columns, strings, hashed, counted, parsed,
+                    numbers)
 
 
 def _parse_allowed(counted: Scan, columns: int, size: int, max_rows: int) -> bool:
@@ -334,17 +341,19 @@ def arrow_csv_options(names: list[str], delimiter: str, block_size: int,
 
 
 def _parse_known_columns(path: Path, offset: int, delimiter: str, width: int,
-                         columns: frozenset[int], strings: frozenset[int],
-                         hashed: frozenset[int]) -> Parsed | None:
-    """The ``columns`` of the file, parsed as the reader's own Arrow parse parses them, and
-    the ``hashed`` columns' staff numbers (the hashing would otherwise wait for the imports:
-    here it runs beside them)."""
+                         columns: frozenset[int], strings: frozenset[int]) -> pa.Table | None:
+    """The ``columns`` of the file, parsed as the reader's own Arrow parse parses them."""
     names = [f"c{i}" for i in range(width)]
     try:
         with pa.OSFile(str(path)) as stream:
             stream.seek(offset)
-            table = pcsv.read_csv(stream, **arrow_csv_options(names, delimiter, PREFETCH_BLOCK,
-                                                              sorted(columns), strings))
+            return pcsv.read_csv(stream, **arrow_csv_options(names, delimiter, PREFETCH_BLOCK,
+                                                             sorted(columns), strings))
     except (pa.ArrowInvalid, OSError):
         return None
-    return Parsed(table, {i: staff_number_column(table.column(names[i])) for i in hashed})
+
+
+def _hash_staff_numbers(parsed: Future[pa.Table | None], name: str) -> IdColumn | None:
+    """The staff numbers of column ``name`` of the parse (done: the same thread made it)."""
+    table = parsed.result()
+    return staff_number_column(table.column(name)) if table is not None else None

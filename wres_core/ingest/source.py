@@ -49,7 +49,7 @@ from wres_core.ingest.prefetch import (
     scan_file,
     split_record,
 )
-from wres_core.ingest.staff_numbers import IdColumn, staff_number_column
+from wres_core.ingest.staff_numbers import IdColumn, rows_later, staff_number_column
 from wres_core.ingest.values import column_aliases, header_key, parse_count, stage_of
 from wres_core.schema import MAX_LABEL_CHARS
 
@@ -646,13 +646,14 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
         head_text, _ = decode_head(head)
     elif encoding == "":
         encoding = "utf-8"
-    stripped = head_text.lstrip().lower()
-    if stripped.startswith(("<!doctype html", "<html", "<head", "<body", "<table")) or (
-            stripped.startswith("<") and "<table" in stripped[:5000]):
+    stripped = head_text.lstrip()
+    start_lower = stripped[:5000].lower()[:5000]  # not the whole megabyte: only its start is read
+    if start_lower.startswith(("<!doctype html", "<html", "<head", "<body", "<table")) or (
+            start_lower.startswith("<") and "<table" in start_lower):
         raise _not_a_table(name, "a web page (HTML)",
                            "If this came from a website, download the data as CSV or Excel "
                            "rather than saving the page.")
-    if stripped.startswith("<?xml"):
+    if start_lower.startswith("<?xml"):
         raise _not_a_table(name, "an XML document",
                            "If it is an Excel 2003 XML workbook, open it in Excel and save it "
                            "as .xlsx or CSV.")
@@ -792,29 +793,34 @@ class _EarlyRows:
 
 
 def _prefetched_columns(found: _EarlyRows, names: list[str], wanted: list[int],
-                        high: frozenset[int]) -> tuple[pa.Table, dict[int, IdColumn]] | None:
+                        high: frozenset[int]
+                        ) -> tuple[pa.Table, dict[int, Future[IdColumn]]] | None:
     """The prefetch's parse cut to what this read's own parse returns, or ``None``.
 
     That is: the rows below the header, the wanted columns, staff-number columns as strings
     and the rest as dictionaries holding only labels of those rows, listed in the order they
     first occur, as this read's parse lists them (the header and title rows' cells, parsed
     too, are dropped from the first chunk's dictionary; a column the prefetch parsed as
-    strings is encoded here); and the staff numbers the prefetch hashed, of the same rows,
-    for the staff-number columns among ``high``. ``None`` when the
+    strings is encoded here); and the staff numbers the prefetch hashes, of the same rows,
+    for the staff-number columns among ``high`` (futures: they may still be hashed). ``None``
+    when the
     parse was not made or failed, lacks a wanted column, or when its header row is not the
     one found here (a row split otherwise): the file is then parsed as if there had been no
     prefetch.
     """
-    parsed = found.early.take_parsed()
+    table = found.early.take_parsed()
     first_data = found.header_index + 1
-    if parsed is None or parsed.table.num_rows < first_data or not wanted or not (
+    if table is None or table.num_rows < first_data or not wanted or not (
             found.early.columns.issuperset(wanted)):
+        found.early.discard()
         return None  # not parsed, or not every column this read wants
-    table = parsed.table
+    parsed_rows = table.num_rows
     header_row = table.slice(found.header_index, 1).to_pylist()[0]
     if any((header_row[names[i]] or "").strip() != found.header_cells[i]
            for i in found.early.columns):
+        found.early.discard()
         return None
+    found.early.keep_staff_numbers(high)
     table = table.slice(first_data)
     columns = {}
     for i in wanted:
@@ -831,8 +837,8 @@ def _prefetched_columns(found: _EarlyRows, names: list[str], wanted: list[int],
                                                  type=column.type)
         else:
             columns[names[i]] = column
-    numbers = {i: ids.rows(first_data, parsed.table.num_rows)
-               for i, ids in parsed.staff_numbers.items() if i in high}
+    numbers = {i: rows_later(ids, first_data, parsed_rows)
+               for i, ids in found.early.staff_numbers.items()}
     return pa.table(columns), numbers
 
 
@@ -898,7 +904,7 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
     for i in wanted:
         column = table.column(names[i])
         if i in hashed:  # hashed by the prefetch thread
-            factors[i] = hashed[i].rows(0, n)
+            factors[i] = rows_later(hashed[i], 0, n)
         elif i in high:  # staff numbers: read in a thread (Arrow releases the GIL) meanwhile
             executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-staff-ids")
             factors[i] = executor.submit(staff_number_column, column)

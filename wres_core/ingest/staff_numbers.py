@@ -11,6 +11,7 @@ compared exactly. This module imports only numpy and pyarrow, so that the prefet
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -97,6 +98,21 @@ class IdColumn:
                         lambda rows: exact(np.asarray(rows) + start),
                         lambda rows: text(np.asarray(rows) + start),
                         self.repeated[start:stop])
+
+
+def rows_later(future: Future[IdColumn], start: int, stop: int) -> Future[IdColumn]:
+    """:meth:`IdColumn.rows` of a column still being hashed in a thread, without waiting."""
+    out: Future[IdColumn] = Future()
+
+    def cut(done: Future[IdColumn]) -> None:
+        failed = done.exception()
+        if failed is not None:
+            out.set_exception(failed)
+        else:
+            out.set_result(done.result().rows(start, stop))
+
+    future.add_done_callback(cut)  # at once if it is done already
+    return out
 
 
 def staff_number_column(column: pa.ChunkedArray) -> IdColumn:
