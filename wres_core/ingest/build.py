@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from wres_core import schema
 from wres_core.bands import AFC_BANDS, BAND_ORDER, MEDICAL_GRADES, normalise_band, normalise_bands
@@ -1003,18 +1004,15 @@ def _aggregate(org: np.ndarray, year_idx: np.ndarray, sg: np.ndarray, band: np.n
         rest, part = np.divmod(rest, size)
         decoded.append(part)
     o, y, s, b, g, st = reversed(decoded)
-    org_code_arr = np.array(org_codes, dtype=object)
     frame = pd.DataFrame({
-        "org_code": pd.array(org_code_arr[o], dtype="string"),
-        "org_name": pd.array(np.array(org_names, dtype=object)[o], dtype="string"),
-        "region": pd.array(np.array(regions, dtype=object)[o], dtype="string"),
-        "org_type": pd.array(np.array(org_types, dtype=object)[o], dtype="string"),
+        "org_code": _strings_at(org_codes, o),
+        "org_name": _strings_at(org_names, o),
+        "region": _strings_at(regions, o),
+        "org_type": _strings_at(org_types, o),
         "year": years[y].astype(np.int64) if len(years) else np.zeros(0, np.int64),
         "staff_group": pd.Categorical.from_codes(s, dtype=schema.STAFF_GROUP_DTYPE),
         "band": pd.Categorical.from_codes(b, dtype=schema.BAND_DTYPE),
-        "ethnicity": pd.Categorical(
-            np.array([_category_of(GROUPS[i]) for i in range(len(GROUPS))], dtype=object)[g],
-            dtype=schema.ETHNICITY_DTYPE),
+        "ethnicity": pd.Categorical.from_codes(_CATEGORY_CODE[g], dtype=schema.ETHNICITY_DTYPE),
         "ethnic_group": pd.Categorical.from_codes(g, dtype=schema.ETHNIC_GROUP_DTYPE),
         "stage": pd.Categorical.from_codes(st if is_recruitment else np.zeros(len(keys), int),
                                            dtype=schema.STAGE_DTYPE),
@@ -1028,6 +1026,16 @@ def _aggregate(org: np.ndarray, year_idx: np.ndarray, sg: np.ndarray, band: np.n
 
 def _category_of(group: str) -> str:
     return group if group in ("White", "Unknown") else "BME"
+
+
+#: Per ethnic group (GROUPS), the code of its category in ``schema.ETHNICITY_DTYPE``.
+_CATEGORY_CODE = np.array([schema.ETHNICITY_DTYPE.categories.get_loc(_category_of(group))
+                           for group in GROUPS], dtype=np.int8)
+
+
+def _strings_at(labels: list[str], index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``labels[index]`` as a string column, taken in Arrow (not from Python objects)."""
+    return pd.array(pa.array(labels, pa.string()).take(index), dtype="string")
 
 
 def _unknown_table(table: pd.DataFrame, is_recruitment: bool) -> pd.DataFrame:
