@@ -124,22 +124,25 @@ class _Rows:
         out = []
         if not self.n:
             return ()
-        pair = self.reason.astype(np.int64) * (len(self.raw.headers) + 2) + (self.column + 1)
-        present = np.unique(pair[self.reason > 0])
-        for value in present:
+        # Only the rows left out are looked at (in a large file, a few of a million).
+        excluded = np.flatnonzero(self.reason > 0)
+        pair = (self.reason[excluded].astype(np.int64) * (len(self.raw.headers) + 2)
+                + (self.column[excluded] + 1))
+        for value in np.unique(pair):
             code, col = divmod(int(value), len(self.raw.headers) + 2)
             col -= 1
-            mask = pair == value
+            rows = excluded[pair == value]  # in file order
             examples = self.examples.get((code, col))
             if examples is None and col >= 0 and col in self.factors:
                 factor = self.factors[col]
-                codes = pd.unique(factor.codes[mask][:10000])
+                codes = pd.unique(factor.codes[rows[:10000]])
                 examples = [factor.labels[c] if c >= 0 else "(blank)" for c in codes]
             shown = tuple(dict.fromkeys(examples or []))[:MAX_EXAMPLES]
             out.append(Exclusion(
                 reason=EXCLUSION_REASONS[code - 1],
                 column=self.raw.headers[col] if col >= 0 else None,
-                count=int(mask.sum()), rows=_first_rows(self.rownums, mask),
+                count=len(rows),
+                rows=tuple(int(r) for r in self.rownums[rows[:MAX_ROWS_LISTED]]),
                 examples=tuple(cut_label(str(e)) for e in shown)))
         return tuple(out)
 
@@ -579,7 +582,7 @@ def _exclude_duplicate_staff_numbers(ctx: _Context, orgs: _Organisations, years:
     # Only numbers that occur more than once in the file can repeat within an organisation
     # and year (ids.repeated, found while the other columns were read).
     where = np.flatnonzero(rows.ok & ids.valid & ids.repeated)
-    oy = (orgs.index.clip(0) * max(len(years.distinct), 1) + years.index)[where]
+    oy = orgs.index[where].clip(0) * max(len(years.distinct), 1) + years.index[where]
     oy = oy.astype(np.uint64)
     first_pass = ids.hash[where] ^ ((oy + np.uint64(1)) * np.uint64(0xC2B2AE3D27D4EB4F))
     maybe = maybe_repeated(first_pass)

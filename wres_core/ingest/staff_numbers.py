@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 #: The mask that keeps the first k bytes of a little-endian 8-byte word, for k = 0 .. 8.
 _KEEP_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
-#: Buckets of the cheap first pass of :func:`maybe_repeated` (a 32 MB count table).
+#: Buckets of the cheap first pass of :func:`maybe_repeated`: at most 2**22 (a 32 MB count
+#: table), fewer for fewer values (about two buckets a value).
 _BUCKET_BITS = 22
 #: Numbers longer than this are given exact codes from a dictionary instead of a hash.
 _LONGEST_HASHED = 64
@@ -41,11 +42,12 @@ def maybe_repeated(values: np.ndarray) -> np.ndarray:
     mixed ^= values
     mixed *= np.uint64(0xFF51AFD7ED558CCD)
     mixed ^= mixed >> np.uint64(33)
-    size = 1 << _BUCKET_BITS
-    low = (mixed >> np.uint64(64 - _BUCKET_BITS)).view(np.int64)  # below 2**22: no copy
+    bits = min(_BUCKET_BITS, max(8, len(values).bit_length() + 1))
+    size = 1 << bits
+    low = (mixed >> np.uint64(64 - bits)).view(np.int64)  # below 2**bits: no copy
     candidates = np.flatnonzero(np.bincount(low, minlength=size)[low] > 1)
     del low
-    high = ((mixed[candidates] >> np.uint64(64 - 2 * _BUCKET_BITS)) & np.uint64(size - 1)
+    high = ((mixed[candidates] >> np.uint64(64 - 2 * bits)) & np.uint64(size - 1)
             ).astype(np.intp)
     candidates = candidates[np.bincount(high, minlength=size)[high] > 1]
     _, inverse, counts = np.unique(values[candidates], return_inverse=True,
