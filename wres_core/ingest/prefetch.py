@@ -220,6 +220,9 @@ class Prefetch:
     scan: Scan  # the whole file's, from ``offset``
     parsed: Future[pa.Table | None] | None = field(repr=False)
     staff_numbers: dict[int, Future[IdColumn | None]] = field(default_factory=dict, repr=False)
+    #: The head's lines ``delimiter`` was chosen from: the reader, given the same lines,
+    #: takes it instead of choosing again.
+    sniffed: tuple[str, ...] = field(default=(), repr=False)
 
     def take_parsed(self) -> pa.Table | None:
         """The parsed table, once: afterwards this object no longer holds it in memory."""
@@ -284,7 +287,8 @@ def start(source: object, limits: ReadLimits) -> Prefetch | None:
     except OSError:
         return None
     if not _parse_allowed(counted, len(columns), size, limits.max_rows):
-        return Prefetch(path, offset, delimiter, width, columns, strings, hashed, counted, None)
+        return Prefetch(path, offset, delimiter, width, columns, strings, hashed, counted, None,
+                        sniffed=tuple(lines))
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-csv-prefetch")
     parsed = executor.submit(_parse_known_columns, path, offset, delimiter, width, columns,
                              strings)
@@ -293,7 +297,7 @@ def start(source: object, limits: ReadLimits) -> Prefetch | None:
     numbers = {i: executor.submit(_hash_staff_numbers, parsed, f"c{i}") for i in hashed}
     executor.shutdown(wait=False)  # its thread ends when the hashing does
     return Prefetch(path, offset, delimiter, width, columns, strings, hashed, counted, parsed,
-                    numbers)
+                    numbers, sniffed=tuple(lines))
 
 
 def _parse_allowed(counted: Scan, columns: int, size: int, max_rows: int) -> bool:

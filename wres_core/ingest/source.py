@@ -665,7 +665,10 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
         notes.append("Encoding: UTF-8 with a byte-order mark.")
 
     lines = head_lines(head_text, truncated=_size(data) > len(head))
-    delimiter = choose_delimiter([line.rstrip("\r") for line in lines])
+    sniffed = tuple(line.rstrip("\r") for line in lines)
+    # The prefetch chose from the same lines, most often: its choice, then (same function).
+    delimiter = (early.delimiter if early is not None and early.sniffed == sniffed
+                 else choose_delimiter(list(sniffed)))
     records = [split_record(line.rstrip("\r"), delimiter) for line in lines]
     wide = next((i for i, r in enumerate(records) if len(r) > limits.max_columns), None)
     if wide is not None:  # before looking for the header, which costs time per cell
