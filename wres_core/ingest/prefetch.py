@@ -5,8 +5,7 @@ and the reading steps, one CPU busy, and about as long again in Arrow's parse, w
 the GIL. So :func:`read_table <wres_core.ingest.api.read_table>`, given the path of a large
 file in a process that has not yet imported the steps, calls :func:`start` before importing
 them: it counts the file's lines (and looks for a NUL byte), then starts a thread that parses
-the columns whose headers are known column names, and hashes the staff numbers among them
-(``ingest.staff_numbers``), while the imports run on the other CPU.
+the columns whose headers are known column names, while the imports run on the other CPU.
 The count is made before the thread starts, not in it: numpy takes the GIL back after every
 block, and in turns with an import it took three times as long (and as much CPU).
 
@@ -38,8 +37,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pcsv
-
-from wres_core.ingest.staff_numbers import IdColumn, staff_number_column
 
 if TYPE_CHECKING:
     from wres_core.ingest.limits import ReadLimits
@@ -169,13 +166,6 @@ def _header_key(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _aliases() -> dict[str, str]:
-    """Header key -> canonical column, from ``data/column_aliases.csv``."""
-    text = resources.files("wres_core.data").joinpath("column_aliases.csv").read_text("utf-8")
-    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return {_header_key(row["alias"]): row["column"] for row in csv.DictReader(lines)}
-
-
 def alias_keys() -> frozenset[str]:
     """The header keys of ``data/column_aliases.csv``, as ``values.column_aliases`` reads
     them (values imports pandas, so it cannot be asked here; a test keeps the two equal).
@@ -184,14 +174,9 @@ def alias_keys() -> frozenset[str]:
     guesses the columns with known names, which the plan of a staff-level extract reads.
     When the plan wants another, the prefetch's parse is not used.
     """
-    return frozenset(_aliases())
-
-
-def staff_number_keys() -> frozenset[str]:
-    """The header keys that name a staff-number column (``staff_id``): the columns whose
-    numbers the thread hashes (a guess too: ``source`` uses a hash only for the column the
-    plan reads as staff numbers)."""
-    return frozenset(key for key, column in _aliases().items() if column == "staff_id")
+    text = resources.files("wres_core.data").joinpath("column_aliases.csv").read_text("utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return frozenset(_header_key(row["alias"]) for row in csv.DictReader(lines))
 
 
 # --- the early parse ------------------------------------------------------------------------
@@ -206,8 +191,6 @@ class Prefetch:
     ``offset`` (the header and any title rows included), or is ``None``
     when the parse was not tried (a NUL byte, too many rows) or failed (Arrow's message is
     not kept: the usual read, if it is needed, meets the same problem and handles it).
-    ``staff_numbers`` holds the ``hashed`` columns' numbers, every row of the parse, hashed
-    by the same thread once the parse is done (a future of ``None`` if the parse failed).
     """
 
     path: Path
@@ -216,10 +199,8 @@ class Prefetch:
     width: int  # fields of the first line
     columns: frozenset[int]  # the columns parsed: those whose first-line names are known
     strings: frozenset[int]  # columns parsed as strings, not dictionaries
-    hashed: frozenset[int]  # string columns named as staff numbers: hashed after the parse
     scan: Scan  # the whole file's, from ``offset``
     parsed: Future[pa.Table | None] | None = field(repr=False)
-    staff_numbers: dict[int, Future[IdColumn | None]] = field(default_factory=dict, repr=False)
     #: The head's lines ``delimiter`` was chosen from: the reader, given the same lines,
     #: takes it instead of choosing again.
     sniffed: tuple[str, ...] = field(default=(), repr=False)
@@ -230,18 +211,8 @@ class Prefetch:
         return found.result() if found is not None else None
 
     def discard(self) -> None:
-        """Let the parsed table go (when its thread ends) without waiting for it, and do not
-        hash its staff numbers if that has not begun."""
+        """Let the parsed table go (when its thread ends) without waiting for it."""
         self.parsed = None
-        self.keep_staff_numbers(frozenset())
-
-    def keep_staff_numbers(self, columns: frozenset[int]) -> None:
-        """Hash only these columns' staff numbers: the others are not hashed, if they can
-        still be stopped (``Future.cancel``)."""
-        for column, future in list(self.staff_numbers.items()):
-            if column not in columns:
-                future.cancel()
-                del self.staff_numbers[column]
 
 
 def worthwhile() -> bool:
@@ -276,28 +247,22 @@ def start(source: object, limits: ReadLimits) -> Prefetch | None:
     if not 2 <= width <= min(PREFETCH_MAX_COLUMNS, limits.max_columns) or (
             lines[0].count('"') % 2):
         return None
-    header = _header_guess(lines, delimiter)
-    columns = frozenset(j for j, key in enumerate(header) if key in alias_keys())
+    columns = _known_columns(lines, delimiter)
     if not columns:
         return None
     strings = _mostly_distinct([split_record(line, delimiter) for line in lines[1:]], width)
-    hashed = frozenset(j for j in columns & strings if header[j] in staff_number_keys())
     try:
         counted = scan_file(path, offset)
     except OSError:
         return None
-    if not _parse_allowed(counted, len(columns), size, limits.max_rows):
-        return Prefetch(path, offset, delimiter, width, columns, strings, hashed, counted, None,
-                        sniffed=tuple(lines))
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-csv-prefetch")
-    parsed = executor.submit(_parse_known_columns, path, offset, delimiter, width, columns,
-                             strings)
-    # Then, in the same thread, the staff numbers: the reader takes the parse as soon as it
-    # is done and reads the other columns while they are hashed.
-    numbers = {i: executor.submit(_hash_staff_numbers, parsed, f"c{i}") for i in hashed}
-    executor.shutdown(wait=False)  # its thread ends when the hashing does
-    return Prefetch(path, offset, delimiter, width, columns, strings, hashed, counted, parsed,
-                    numbers, sniffed=tuple(lines))
+    parsed = None
+    if _parse_allowed(counted, len(columns), size, limits.max_rows):
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-csv-prefetch")
+        parsed = executor.submit(_parse_known_columns, path, offset, delimiter, width, columns,
+                                 strings)
+        executor.shutdown(wait=False)  # its thread ends when the parse does
+    return Prefetch(path, offset, delimiter, width, columns, strings, counted, parsed,
+                    sniffed=tuple(lines))
 
 
 def _parse_allowed(counted: Scan, columns: int, size: int, max_rows: int) -> bool:
@@ -307,14 +272,15 @@ def _parse_allowed(counted: Scan, columns: int, size: int, max_rows: int) -> boo
             and counted.lines * columns * 4 <= 2 * size)
 
 
-def _header_guess(lines: list[str], delimiter: str) -> list[str]:
-    """The header keys of the first line that has a known column name (the header, as a
+def _known_columns(lines: list[str], delimiter: str) -> frozenset[int]:
+    """The columns named with known names in the first line that has any (the header, as a
     guess: ``source.find_header`` decides, and the parse is used only if it agrees)."""
     for line in lines[:HEADER_SEARCH_LINES]:
-        keys = [_header_key(cell) for cell in split_record(line, delimiter)]
-        if any(key in alias_keys() for key in keys):
-            return keys
-    return []
+        known = frozenset(j for j, cell in enumerate(split_record(line, delimiter))
+                          if _header_key(cell) in alias_keys())
+        if known:
+            return known
+    return frozenset()
 
 
 def _mostly_distinct(records: list[list[str]], width: int) -> frozenset[int]:
@@ -355,9 +321,3 @@ def _parse_known_columns(path: Path, offset: int, delimiter: str, width: int,
                                                              sorted(columns), strings))
     except (pa.ArrowInvalid, OSError):
         return None
-
-
-def _hash_staff_numbers(parsed: Future[pa.Table | None], name: str) -> IdColumn | None:
-    """The staff numbers of column ``name`` of the parse (done: the same thread made it)."""
-    table = parsed.result()
-    return staff_number_column(table.column(name)) if table is not None else None

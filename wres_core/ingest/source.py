@@ -49,7 +49,7 @@ from wres_core.ingest.prefetch import (
     scan_file,
     split_record,
 )
-from wres_core.ingest.staff_numbers import IdColumn, rows_later, staff_number_column
+from wres_core.ingest.staff_numbers import IdColumn, staff_number_column
 from wres_core.ingest.values import column_aliases, header_key, parse_count, stage_of
 from wres_core.schema import MAX_LABEL_CHARS
 
@@ -77,8 +77,7 @@ class Factor:
 
 @dataclass
 class Loaded:
-    #: Staff-number columns may hold an IdColumn, or a Future of one (read in a thread): see
-    #: ids().
+    #: Staff-number columns may hold a Future of an IdColumn (read in a thread): see ids().
     factors: dict[int, Factor]
     nrows: int
     rownums: np.ndarray  # int64 file row numbers, 1-based, counting title and header rows
@@ -796,17 +795,14 @@ class _EarlyRows:
 
 
 def _prefetched_columns(found: _EarlyRows, names: list[str], wanted: list[int],
-                        high: frozenset[int]
-                        ) -> tuple[pa.Table, dict[int, Future[IdColumn]]] | None:
+                        high: frozenset[int]) -> pa.Table | None:
     """The prefetch's parse cut to what this read's own parse returns, or ``None``.
 
     That is: the rows below the header, the wanted columns, staff-number columns as strings
     and the rest as dictionaries holding only labels of those rows, listed in the order they
     first occur, as this read's parse lists them (the header and title rows' cells, parsed
     too, are dropped from the first chunk's dictionary; a column the prefetch parsed as
-    strings is encoded here); and the staff numbers the prefetch hashes, of the same rows,
-    for the staff-number columns among ``high`` (futures: they may still be hashed). ``None``
-    when the
+    strings is encoded here). ``None`` when the
     parse was not made or failed, lacks a wanted column, or when its header row is not the
     one found here (a row split otherwise): the file is then parsed as if there had been no
     prefetch.
@@ -815,15 +811,11 @@ def _prefetched_columns(found: _EarlyRows, names: list[str], wanted: list[int],
     first_data = found.header_index + 1
     if table is None or table.num_rows < first_data or not wanted or not (
             found.early.columns.issuperset(wanted)):
-        found.early.discard()
         return None  # not parsed, or not every column this read wants
-    parsed_rows = table.num_rows
     header_row = table.slice(found.header_index, 1).to_pylist()[0]
     if any((header_row[names[i]] or "").strip() != found.header_cells[i]
            for i in found.early.columns):
-        found.early.discard()
         return None
-    found.early.keep_staff_numbers(high)
     table = table.slice(first_data)
     columns = {}
     for i in wanted:
@@ -840,9 +832,7 @@ def _prefetched_columns(found: _EarlyRows, names: list[str], wanted: list[int],
                                                  type=column.type)
         else:
             columns[names[i]] = column
-    numbers = {i: rows_later(ids, first_data, parsed_rows)
-               for i, ids in found.early.staff_numbers.items()}
-    return pa.table(columns), numbers
+    return pa.table(columns)
 
 
 def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimiter: str,
@@ -873,9 +863,8 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
             return pcsv.read_csv(stream, **arrow_csv_options(names, delimiter, block_size,
                                                              wanted, high))
 
-    early = (_prefetched_columns(early_rows, names, wanted, high) if early_rows is not None
+    table = (_prefetched_columns(early_rows, names, wanted, high) if early_rows is not None
              else None)
-    table, hashed = early if early is not None else (None, {})
     try:
         try:
             table = table if table is not None else read(_ARROW_BLOCK)
@@ -906,9 +895,7 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
     factors: dict[int, Factor] = {}
     for i in wanted:
         column = table.column(names[i])
-        if i in hashed:  # hashed by the prefetch thread
-            factors[i] = rows_later(hashed[i], 0, n)
-        elif i in high:  # staff numbers: read in a thread (Arrow releases the GIL) meanwhile
+        if i in high:  # staff numbers: read in a thread (Arrow releases the GIL) meanwhile
             executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-staff-ids")
             factors[i] = executor.submit(staff_number_column, column)
             executor.shutdown(wait=False)  # its thread ends when the column is read

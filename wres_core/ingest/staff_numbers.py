@@ -4,14 +4,12 @@ A staff-level extract has a million or more staff numbers, nearly all distinct; 
 that occur twice in one organisation and year matter (``build``'s duplicate check). So each
 number is folded into a 64-bit hash straight from Arrow's buffers, :func:`maybe_repeated`
 rules out most rows with two ``np.bincount`` passes over the hash, and only the rows left are
-compared exactly. This module imports only numpy and pyarrow, so that the prefetch thread
-(``ingest.prefetch``) can hash a large file's staff numbers while pandas is being imported.
+compared exactly. It imports only numpy and pyarrow (and pandas is not needed for it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -88,34 +86,6 @@ class IdColumn:
                              lambda rows: codes[rows],
                              lambda rows: [labels[c] for c in codes[rows]])
 
-    def rows(self, start: int, stop: int) -> IdColumn:
-        """Rows ``start`` to ``stop`` of the column (a view: nothing is hashed again).
-
-        ``repeated`` is kept as it is: numbers that repeat only with a row outside the slice
-        stay marked, which the exact check then clears, so it still marks at least every
-        number that repeats within the slice.
-        """
-        exact, text = self.exact, self.text
-        return IdColumn(self.valid[start:stop], self.hash[start:stop],
-                        lambda rows: exact(np.asarray(rows) + start),
-                        lambda rows: text(np.asarray(rows) + start),
-                        self.repeated[start:stop])
-
-
-def rows_later(future: Future[IdColumn], start: int, stop: int) -> Future[IdColumn]:
-    """:meth:`IdColumn.rows` of a column still being hashed in a thread, without waiting."""
-    out: Future[IdColumn] = Future()
-
-    def cut(done: Future[IdColumn]) -> None:
-        failed = done.exception()
-        if failed is not None:
-            out.set_exception(failed)
-        else:
-            out.set_result(done.result().rows(start, stop))
-
-    future.add_done_callback(cut)  # at once if it is done already
-    return out
-
 
 def staff_number_column(column: pa.ChunkedArray) -> IdColumn:
     """Staff numbers (strings, blanks null) hashed eight bytes at a time from Arrow's buffers.
@@ -163,7 +133,7 @@ def staff_number_column(column: pa.ChunkedArray) -> IdColumn:
         value &= _KEEP_BYTES[left]
         value ^= folded * _MIX
         # Only a number's own words are folded, so that its hash does not depend on the
-        # longest value in the column (the prefetch hashes the title and header rows too).
+        # longest value in the column (a title row, say).
         np.copyto(folded, value, where=left > 0)
     folded *= _MIX
     return IdColumn.of_hashes(valid, folded, exact, text)
