@@ -970,6 +970,11 @@ def _check_totals(factor: Factor, where: np.ndarray, counts: dict[int, np.ndarra
                      "used.")
 
 
+#: The most keys (organisations x years x staff groups x bands x groups x stages) counted
+#: with ``np.bincount`` (8 bytes a key); more are summed with a pandas group-by.
+_BINCOUNT_MAX_KEYS = 50_000_000
+
+
 def _aggregate(org: np.ndarray, year_idx: np.ndarray, sg: np.ndarray, band: np.ndarray,
                group: np.ndarray, stage: np.ndarray | None, count: np.ndarray | None, *,
                all_ones: bool, is_recruitment: bool, org_codes: list[str],
@@ -988,15 +993,17 @@ def _aggregate(org: np.ndarray, year_idx: np.ndarray, sg: np.ndarray, band: np.n
         if part is not None:  # None: stage 0
             key += part
     total = int(np.prod(np.array(sizes, dtype=np.float64)))
-    if used is not None:
-        key[~used] = total  # one more key, for the rows left out, dropped below
-    if all_ones and total <= 50_000_000:
+    if all_ones and total <= _BINCOUNT_MAX_KEYS:
+        if used is not None:
+            key[~used] = total  # one more key, for the rows left out, dropped below
         summed = np.bincount(key, minlength=total + 1)[:total]
         keys = np.flatnonzero(summed)
         values = summed[keys].astype(np.int64)
     else:
-        if used is not None or count is None:
-            raise ValueError("rows left out, or counts of one, need all_ones")
+        if count is None:
+            count = np.ones(len(key), dtype=np.int64)
+        if used is not None:
+            key, count = key[used], count[used]
         series = pd.Series(count, dtype="int64").groupby(key, sort=True).sum()
         series = series[series > 0]
         keys = series.index.to_numpy(dtype=np.int64)
