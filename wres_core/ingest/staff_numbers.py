@@ -4,7 +4,7 @@ A staff-level extract has a million or more staff numbers, nearly all distinct; 
 that occur twice in one organisation and year matter (``build``'s duplicate check). So each
 number is folded into a 64-bit hash straight from Arrow's buffers, :func:`maybe_repeated`
 rules out most rows with two ``np.bincount`` passes over the hash, and only the rows left are
-compared exactly. It imports only numpy and pyarrow (and pandas is not needed for it).
+compared exactly. It imports only numpy and pyarrow.
 """
 
 from __future__ import annotations
