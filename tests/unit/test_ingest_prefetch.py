@@ -10,6 +10,7 @@ through it. Expected counts follow from how the files are built: row ``i`` is Bl
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -197,6 +198,19 @@ def test_a_wanted_column_the_prefetch_left_out_is_parsed_as_usual(tmp_path, monk
 
 def test_the_prefetch_knows_the_same_column_names_as_the_reader() -> None:
     assert prefetch.alias_keys() == frozenset(column_aliases())
+
+
+def test_reading_leaves_garbage_collection_as_it_was(tmp_path) -> None:
+    # read_table pauses collection while it imports the steps, and only then.
+    path = _write(tmp_path, HEADER + "\n" + "\n".join(_rows(30)) + "\n")
+    assert read_table(path).report.rows_used == 30
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_table(path)
+        assert not gc.isenabled()  # the caller's choice is kept
+    finally:
+        gc.enable()
 
 
 def test_importing_the_reader_does_not_import_pandas() -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from wres_core import schema
 from wres_core.bands import AFC_BANDS, BAND_ORDER, MEDICAL_GRADES, normalise_band, normalise_bands
@@ -29,7 +30,8 @@ from wres_core.ingest.report import (
     Exclusion,
     unknown_by_band,
 )
-from wres_core.ingest.source import Factor, Loaded, RawTable, cut_label, maybe_repeated
+from wres_core.ingest.source import Factor, Loaded, RawTable, cut_label
+from wres_core.ingest.staff_numbers import maybe_repeated
 from wres_core.ingest.values import (
     COUNT_PROBLEMS,
     header_key,
@@ -51,8 +53,9 @@ _GROUP_INDEX = {g: i for i, g in enumerate(GROUPS)}
 _SG_INDEX = {g: i for i, g in enumerate(STAFF_GROUPS)}
 _REASON = {r: i + 1 for i, r in enumerate(EXCLUSION_REASONS)}
 _ALL_BAND = _BAND_INDEX[schema.ALL_BANDS]
-_MEDICAL = np.array([b in MEDICAL_GRADES for b in BANDS])
-_AFC = np.array([b in AFC_BANDS for b in BANDS])
+#: Per band index, and False last for an unrecognised band (-1).
+_MEDICAL = np.array([b in MEDICAL_GRADES for b in BANDS] + [False])
+_AFC = np.array([b in AFC_BANDS for b in BANDS] + [False])
 _UNKNOWN_GROUP = _GROUP_INDEX["Unknown"]
 _ALL_STAFF = _SG_INDEX[schema.DEFAULT_STAFF_GROUP]
 
@@ -94,6 +97,8 @@ class _Rows:
 
     def exclude(self, mask: np.ndarray, reason: str, column: int | None = None,
                 examples: list[str] | None = None) -> None:
+        if not mask.any():  # the usual case: checked first, without the rows' reasons
+            return
         mask = mask & (self.reason == 0)
         if not mask.any():
             return
@@ -104,6 +109,13 @@ class _Rows:
         if examples is not None:
             self.examples.setdefault((code, col), []).extend(examples)
 
+    def exclude_labels(self, factor: Factor, flagged: np.ndarray, reason: str,
+                       column: int) -> None:
+        """Exclude the rows whose label is ``flagged`` (one flag per label of ``factor``);
+        when no label is, no row is looked at."""
+        if flagged.any():
+            self.exclude(_spread(flagged, factor.codes, False), reason, column)
+
     @property
     def ok(self) -> np.ndarray:
         return self.reason == 0
@@ -112,22 +124,25 @@ class _Rows:
         out = []
         if not self.n:
             return ()
-        pair = self.reason.astype(np.int64) * (len(self.raw.headers) + 2) + (self.column + 1)
-        present = np.unique(pair[self.reason > 0])
-        for value in present:
+        # Only the rows left out are looked at (in a large file, a few of a million).
+        excluded = np.flatnonzero(self.reason > 0)
+        pair = (self.reason[excluded].astype(np.int64) * (len(self.raw.headers) + 2)
+                + (self.column[excluded] + 1))
+        for value in np.unique(pair):
             code, col = divmod(int(value), len(self.raw.headers) + 2)
             col -= 1
-            mask = pair == value
+            rows = excluded[pair == value]  # in file order
             examples = self.examples.get((code, col))
             if examples is None and col >= 0 and col in self.factors:
                 factor = self.factors[col]
-                codes = pd.unique(factor.codes[mask][:10000])
+                codes = pd.unique(factor.codes[rows[:10000]])
                 examples = [factor.labels[c] if c >= 0 else "(blank)" for c in codes]
             shown = tuple(dict.fromkeys(examples or []))[:MAX_EXAMPLES]
             out.append(Exclusion(
                 reason=EXCLUSION_REASONS[code - 1],
                 column=self.raw.headers[col] if col >= 0 else None,
-                count=int(mask.sum()), rows=_first_rows(self.rownums, mask),
+                count=len(rows),
+                rows=tuple(int(r) for r in self.rownums[rows[:MAX_ROWS_LISTED]]),
                 examples=tuple(cut_label(str(e)) for e in shown)))
         return tuple(out)
 
@@ -218,7 +233,17 @@ class _StaffGroups:
 @dataclass
 class _Ethnicity:
     group: np.ndarray | None = None  # per row: index into GROUPS (-1 = unrecognised)
-    as_written: np.ndarray | None = None  # per row: the cleaned label's code, for the dup check
+    #: per label: the cleaned label's code, and the column's codes (see as_written)
+    cleaned: np.ndarray | None = None
+    codes: np.ndarray | None = None
+
+    @property
+    def as_written(self) -> np.ndarray | None:
+        """Per row: the cleaned label's code, for the duplicate-key check (made only when
+        that check runs: a staff-level file has no keys to check)."""
+        if self.cleaned is None:
+            return None
+        return _spread(self.cleaned, self.codes, -1)
 
 
 @dataclass
@@ -450,7 +475,7 @@ def _read_bands(ctx: _Context, heading_labels: np.ndarray) -> np.ndarray:
     total_labels = np.array([is_total_label(lab) for lab in factor.labels] + [False])[:-1]
     is_all = (per_label == _ALL_BAND) | total_labels
     if ctx.plan.kind == "workforce" or (~is_all & (per_label >= 0)).any():
-        ctx.rows.exclude(_spread(is_all, factor.codes, False), "total row", col)
+        ctx.rows.exclude_labels(factor, is_all, "total row", col)
     ctx.rows.exclude(factor.codes < 0, "blank required field", col)
     headings = heading_labels if len(heading_labels) else np.zeros(len(per_label), bool)
     ctx.note_unrecognised(col, (per_label < 0) & ~total_labels & ~headings)
@@ -469,18 +494,17 @@ def _read_ethnicity(ctx: _Context) -> _Ethnicity:
     group = _spread(per_label, factor.codes, _UNKNOWN_GROUP)
     ctx.notes.extend(_disagreement_notes(factor, emap))
     total_labels = np.array([is_total_label(lab) for lab in factor.labels] + [False])[:-1]
-    ctx.rows.exclude(_spread(total_labels, factor.codes, False), "total row", col)
+    ctx.rows.exclude_labels(factor, total_labels, "total row", col)
     ctx.note_unrecognised(col, (per_label < 0) & ~total_labels)
     ctx.rows.exclude(group < 0, "unrecognised ethnicity", col)
     cleaned: dict[str, int] = {}
     per_clean = np.array([cleaned.setdefault(clean_label(lab), len(cleaned))
                           for lab in factor.labels] + [0], dtype=np.int64)[:-1]
-    as_written = _spread(per_clean, factor.codes, -1)
     blank = int((factor.codes < 0).sum())
     if blank:
         ctx.notes.append(f"{blank:,} row{'s' if blank != 1 else ''} with a blank ethnicity "
                          "counted as Unknown.")
-    return _Ethnicity(group, as_written)
+    return _Ethnicity(group, per_clean, factor.codes)
 
 
 def _read_stages(ctx: _Context) -> np.ndarray | None:
@@ -494,7 +518,7 @@ def _read_stages(ctx: _Context) -> np.ndarray | None:
                          dtype=np.int64)[:-1]
     totals = np.array([is_total_label(lab) for lab in factor.labels] + [False])[:-1]
     stage = _spread(per_label, factor.codes, -1)
-    ctx.rows.exclude(_spread(totals, factor.codes, False), "total row", col)
+    ctx.rows.exclude_labels(factor, totals, "total row", col)
     ctx.rows.exclude(factor.codes < 0, "blank required field", col)
     ctx.note_unrecognised(col, (per_label < 0) & ~totals)
     ctx.rows.exclude(stage < 0, "unrecognised stage", col)
@@ -516,12 +540,12 @@ def _read_counts(ctx: _Context) -> _Counts:
         value, kind_of = _parse_counts(f[col])
         ctx.rows.exclude(f[col].codes < 0, "blank required field", col)
         for reason in COUNT_PROBLEMS:
-            ctx.rows.exclude(_spread(kind_of == reason, f[col].codes, False), reason, col)
+            ctx.rows.exclude_labels(f[col], kind_of == reason, reason, col)
         counts[col] = _spread(value, f[col].codes, 0)
     for col, _, _ in value_columns:
         value, kind_of = _parse_counts(f[col])
         for reason in COUNT_PROBLEMS:
-            ctx.rows.exclude(_spread(kind_of == reason, f[col].codes, False), reason, col)
+            ctx.rows.exclude_labels(f[col], kind_of == reason, reason, col)
         counts[col] = _spread(value, f[col].codes, 0)
         blank_cells += int(((f[col].codes < 0) & ctx.rows.ok).sum())
     if blank_cells:
@@ -558,7 +582,7 @@ def _exclude_duplicate_staff_numbers(ctx: _Context, orgs: _Organisations, years:
     # Only numbers that occur more than once in the file can repeat within an organisation
     # and year (ids.repeated, found while the other columns were read).
     where = np.flatnonzero(rows.ok & ids.valid & ids.repeated)
-    oy = (orgs.index.clip(0) * max(len(years.distinct), 1) + years.index)[where]
+    oy = orgs.index[where].clip(0) * max(len(years.distinct), 1) + years.index[where]
     oy = oy.astype(np.uint64)
     first_pass = ids.hash[where] ^ ((oy + np.uint64(1)) * np.uint64(0xC2B2AE3D27D4EB4F))
     maybe = maybe_repeated(first_pass)
@@ -597,14 +621,14 @@ def _apply_medical_rule(ctx: _Context, sg: np.ndarray, band: np.ndarray, ok: np.
                         ) -> np.ndarray:
     """Medical grades are Medical; AfC bands marked Medical are Clinical (with notes)."""
     rownums = ctx.rows.rownums
-    medical = _MEDICAL[band.clip(0)] & ok & (band >= 0)
+    medical = _MEDICAL[band] & ok  # band -1 (unrecognised) picks _MEDICAL's last: False
     changed = medical & (sg != _SG_INDEX["Medical"])
     if changed.any() and "staff_group" in ctx.cols:
         ctx.notes.append(f"{int(changed.sum()):,} rows in medical grades had another staff "
                          "group; they are counted as Medical (rows "
                          + ", ".join(str(r) for r in _first_rows(rownums, changed)) + ").")
     sg = np.where(medical, _SG_INDEX["Medical"], sg)
-    afc_medical = ok & _AFC[band.clip(0)] & (band >= 0) & (sg == _SG_INDEX["Medical"])
+    afc_medical = ok & _AFC[band] & (sg == _SG_INDEX["Medical"])
     if afc_medical.any():
         ctx.notes.append(f"{int(afc_medical.sum()):,} rows on AfC bands had staff group "
                          "Medical; the band is kept and they are counted as Clinical (rows "
@@ -622,6 +646,15 @@ def _aggregate_used_rows(ctx: _Context, orgs: _Organisations, years: _Years, sg:
     key."""
     plan = ctx.plan
     group = ethnicity.group
+    is_recruitment = plan.kind == "recruitment"
+    org_labels = dict(org_codes=orgs.codes, org_names=orgs.names, regions=orgs.regions,
+                      org_types=orgs.types, years=years.distinct)
+    if plan.layout == "staff" and nesting is None and plan.total_column is None:
+        # One person a row, each counted once: the rows' keys are counted where they are,
+        # without gathering the used rows first (a million rows, five columns).
+        return _aggregate(orgs.index, years.index, sg, band, group, None, None,
+                          all_ones=True, is_recruitment=is_recruitment, used=ok,
+                          **org_labels)
     where = np.flatnonzero(ok)
     parts = []
     if plan.layout == "staff":
@@ -646,7 +679,6 @@ def _aggregate_used_rows(ctx: _Context, orgs: _Organisations, years: _Years, sg:
     if plan.total_column is not None:
         _check_totals(ctx.f[plan.total_column], where, counts.by_column, counts.value_columns,
                       ctx.rows.rownums, ctx.notes, ctx.headers[plan.total_column])
-    is_recruitment = plan.kind == "recruitment"
     idx = _joined([p[0] for p in parts])
     g_all = _joined([p[1] for p in parts])
     s_all = (_joined([p[2] for p in parts]) if is_recruitment
@@ -654,8 +686,7 @@ def _aggregate_used_rows(ctx: _Context, orgs: _Organisations, years: _Years, sg:
     c_all = _joined([p[3] for p in parts])
     return _aggregate(orgs.index[idx], years.index[idx], sg[idx], band[idx], g_all, s_all,
                       c_all, all_ones=plan.layout == "staff", is_recruitment=is_recruitment,
-                      org_codes=orgs.codes, org_names=orgs.names, regions=orgs.regions,
-                      org_types=orgs.types, years=years.distinct)
+                      **org_labels)
 
 
 def _joined(arrays: list[np.ndarray]) -> np.ndarray:
@@ -764,7 +795,7 @@ def _code_text(label: str) -> str:
 
 def _exclude_totals_and_blanks(rows: _Rows, factor: Factor, col: int, bad: np.ndarray) -> None:
     totals = np.array([is_total_label(lab) for lab in factor.labels] + [False])[:-1]
-    rows.exclude(_spread(totals, factor.codes, False), "total row", col)
+    rows.exclude_labels(factor, totals, "total row", col)
     rows.exclude(bad, "blank required field", col)
 
 
@@ -939,22 +970,40 @@ def _check_totals(factor: Factor, where: np.ndarray, counts: dict[int, np.ndarra
                      "used.")
 
 
+#: The most keys (organisations x years x staff groups x bands x groups x stages) counted
+#: with ``np.bincount`` (8 bytes a key); more are summed with a pandas group-by.
+_BINCOUNT_MAX_KEYS = 50_000_000
+
+
 def _aggregate(org: np.ndarray, year_idx: np.ndarray, sg: np.ndarray, band: np.ndarray,
-               group: np.ndarray, stage: np.ndarray, count: np.ndarray, *, all_ones: bool,
-               is_recruitment: bool, org_codes: list[str], org_names: list[str],
-               regions: list[str], org_types: list[str], years: np.ndarray) -> pd.DataFrame:
+               group: np.ndarray, stage: np.ndarray | None, count: np.ndarray | None, *,
+               all_ones: bool, is_recruitment: bool, org_codes: list[str],
+               org_names: list[str], regions: list[str], org_types: list[str],
+               years: np.ndarray, used: np.ndarray | None = None) -> pd.DataFrame:
+    """The rows summed per key (organisation, year, staff group, band, ethnic group and
+    stage), as the clean table's columns. ``all_ones``: every row counts 1 (``count`` is not
+    read); ``used``: only these rows count (with ``all_ones``); ``stage`` ``None``: stage 0."""
     sizes = (max(len(org_codes), 1), max(len(years), 1), len(STAFF_GROUPS), len(BANDS),
              len(GROUPS), len(STAGES) if is_recruitment else 1)
-    key = np.zeros(len(org), dtype=np.int64)
-    for part, size in zip((org, year_idx, sg, band, group, stage), sizes):
+    key = org.astype(np.int64)
+    for part, size in zip((year_idx, sg, band, group, stage), sizes[1:]):
+        if size == 1:  # every value is 0: the key as it is
+            continue
         key *= size  # in place: a million-row key is not copied twice per column
-        key += part
+        if part is not None:  # None: stage 0
+            key += part
     total = int(np.prod(np.array(sizes, dtype=np.float64)))
-    if all_ones and total <= 50_000_000:
-        summed = np.bincount(key, minlength=total)
+    if all_ones and total <= _BINCOUNT_MAX_KEYS:
+        if used is not None:
+            key[~used] = total  # one more key, for the rows left out, dropped below
+        summed = np.bincount(key, minlength=total + 1)[:total]
         keys = np.flatnonzero(summed)
         values = summed[keys].astype(np.int64)
     else:
+        if count is None:
+            count = np.ones(len(key), dtype=np.int64)
+        if used is not None:
+            key, count = key[used], count[used]
         series = pd.Series(count, dtype="int64").groupby(key, sort=True).sum()
         series = series[series > 0]
         keys = series.index.to_numpy(dtype=np.int64)
@@ -965,18 +1014,15 @@ def _aggregate(org: np.ndarray, year_idx: np.ndarray, sg: np.ndarray, band: np.n
         rest, part = np.divmod(rest, size)
         decoded.append(part)
     o, y, s, b, g, st = reversed(decoded)
-    org_code_arr = np.array(org_codes, dtype=object)
     frame = pd.DataFrame({
-        "org_code": pd.array(org_code_arr[o], dtype="string"),
-        "org_name": pd.array(np.array(org_names, dtype=object)[o], dtype="string"),
-        "region": pd.array(np.array(regions, dtype=object)[o], dtype="string"),
-        "org_type": pd.array(np.array(org_types, dtype=object)[o], dtype="string"),
+        "org_code": _strings_at(org_codes, o),
+        "org_name": _strings_at(org_names, o),
+        "region": _strings_at(regions, o),
+        "org_type": _strings_at(org_types, o),
         "year": years[y].astype(np.int64) if len(years) else np.zeros(0, np.int64),
         "staff_group": pd.Categorical.from_codes(s, dtype=schema.STAFF_GROUP_DTYPE),
         "band": pd.Categorical.from_codes(b, dtype=schema.BAND_DTYPE),
-        "ethnicity": pd.Categorical(
-            np.array([_category_of(GROUPS[i]) for i in range(len(GROUPS))], dtype=object)[g],
-            dtype=schema.ETHNICITY_DTYPE),
+        "ethnicity": pd.Categorical.from_codes(_CATEGORY_CODE[g], dtype=schema.ETHNICITY_DTYPE),
         "ethnic_group": pd.Categorical.from_codes(g, dtype=schema.ETHNIC_GROUP_DTYPE),
         "stage": pd.Categorical.from_codes(st if is_recruitment else np.zeros(len(keys), int),
                                            dtype=schema.STAGE_DTYPE),
@@ -990,6 +1036,16 @@ def _aggregate(org: np.ndarray, year_idx: np.ndarray, sg: np.ndarray, band: np.n
 
 def _category_of(group: str) -> str:
     return group if group in ("White", "Unknown") else "BME"
+
+
+#: Per ethnic group (GROUPS), the code of its category in ``schema.ETHNICITY_DTYPE``.
+_CATEGORY_CODE = np.array([schema.ETHNICITY_DTYPE.categories.get_loc(_category_of(group))
+                           for group in GROUPS], dtype=np.int8)
+
+
+def _strings_at(labels: list[str], index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``labels[index]`` as a string column, taken in Arrow (not from Python objects)."""
+    return pd.array(pa.array(labels, pa.string()).take(index), dtype="string")
 
 
 def _unknown_table(table: pd.DataFrame, is_recruitment: bool) -> pd.DataFrame:

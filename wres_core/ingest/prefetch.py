@@ -201,6 +201,9 @@ class Prefetch:
     strings: frozenset[int]  # columns parsed as strings, not dictionaries
     scan: Scan  # the whole file's, from ``offset``
     parsed: Future[pa.Table | None] | None = field(repr=False)
+    #: The head's lines ``delimiter`` was chosen from: the reader, given the same lines,
+    #: takes it instead of choosing again.
+    sniffed: tuple[str, ...] = field(default=(), repr=False)
 
     def take_parsed(self) -> pa.Table | None:
         """The parsed table, once: afterwards this object no longer holds it in memory."""
@@ -258,7 +261,8 @@ def start(source: object, limits: ReadLimits) -> Prefetch | None:
         parsed = executor.submit(_parse_known_columns, path, offset, delimiter, width, columns,
                                  strings)
         executor.shutdown(wait=False)  # its thread ends when the parse does
-    return Prefetch(path, offset, delimiter, width, columns, strings, counted, parsed)
+    return Prefetch(path, offset, delimiter, width, columns, strings, counted, parsed,
+                    sniffed=tuple(lines))
 
 
 def _parse_allowed(counted: Scan, columns: int, size: int, max_rows: int) -> bool:

@@ -49,6 +49,7 @@ from wres_core.ingest.prefetch import (
     scan_file,
     split_record,
 )
+from wres_core.ingest.staff_numbers import IdColumn, staff_number_column
 from wres_core.ingest.values import column_aliases, header_key, parse_count, stage_of
 from wres_core.schema import MAX_LABEL_CHARS
 
@@ -644,13 +645,14 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
         head_text, _ = decode_head(head)
     elif encoding == "":
         encoding = "utf-8"
-    stripped = head_text.lstrip().lower()
-    if stripped.startswith(("<!doctype html", "<html", "<head", "<body", "<table")) or (
-            stripped.startswith("<") and "<table" in stripped[:5000]):
+    stripped = head_text.lstrip()
+    start_lower = stripped[:5000].lower()[:5000]  # not the whole megabyte: only its start is read
+    if start_lower.startswith(("<!doctype html", "<html", "<head", "<body", "<table")) or (
+            start_lower.startswith("<") and "<table" in start_lower):
         raise _not_a_table(name, "a web page (HTML)",
                            "If this came from a website, download the data as CSV or Excel "
                            "rather than saving the page.")
-    if stripped.startswith("<?xml"):
+    if start_lower.startswith("<?xml"):
         raise _not_a_table(name, "an XML document",
                            "If it is an Excel 2003 XML workbook, open it in Excel and save it "
                            "as .xlsx or CSV.")
@@ -662,7 +664,10 @@ def _open_csv(data: bytes | pa.Buffer, name: str, limits: ReadLimits = LIMITS,
         notes.append("Encoding: UTF-8 with a byte-order mark.")
 
     lines = head_lines(head_text, truncated=_size(data) > len(head))
-    delimiter = choose_delimiter([line.rstrip("\r") for line in lines])
+    sniffed = tuple(line.rstrip("\r") for line in lines)
+    # The prefetch chose from the same lines, most often: its choice, then (same function).
+    delimiter = (early.delimiter if early is not None and early.sniffed == sniffed
+                 else choose_delimiter(list(sniffed)))
     records = [split_record(line.rstrip("\r"), delimiter) for line in lines]
     wide = next((i for i, r in enumerate(records) if len(r) > limits.max_columns), None)
     if wide is not None:  # before looking for the header, which costs time per cell
@@ -892,7 +897,7 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
         column = table.column(names[i])
         if i in high:  # staff numbers: read in a thread (Arrow releases the GIL) meanwhile
             executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-staff-ids")
-            factors[i] = executor.submit(_id_column, column)
+            factors[i] = executor.submit(staff_number_column, column)
             executor.shutdown(wait=False)  # its thread ends when the column is read
         else:
             factors[i] = _factor_of_chunked(column)
@@ -902,116 +907,6 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
 
 class _NotUtf8(Exception):
     pass
-
-
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-#: The mask that keeps the first k bytes of a little-endian 8-byte word, for k = 0 .. 8.
-_KEEP_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
-
-
-#: Buckets of the cheap first pass of :func:`maybe_repeated` (a 32 MB count table).
-_BUCKET_BITS = 22
-
-
-def maybe_repeated(values: np.ndarray) -> np.ndarray:
-    """True for every value that may occur more than once (at least all that do).
-
-    Most staff numbers occur once: counting the values' buckets (two independent slices of
-    their bits, after mixing) rules most of them out with ``np.bincount``; only the rest go
-    through a hash table.
-    """
-    mixed = values >> np.uint64(33)  # murmur3's finaliser (in place): every bit counts
-    mixed ^= values
-    mixed *= np.uint64(0xFF51AFD7ED558CCD)
-    mixed ^= mixed >> np.uint64(33)
-    size = 1 << _BUCKET_BITS
-    low = (mixed >> np.uint64(64 - _BUCKET_BITS)).view(np.int64)  # below 2**22: no copy
-    candidates = np.flatnonzero(np.bincount(low, minlength=size)[low] > 1)
-    del low
-    high = ((mixed[candidates] >> np.uint64(64 - 2 * _BUCKET_BITS)) & np.uint64(size - 1)
-            ).astype(np.intp)
-    candidates = candidates[np.bincount(high, minlength=size)[high] > 1]
-    repeated = pd.Series(values[candidates].view(np.int64)).duplicated(keep=False).to_numpy()
-    out = np.zeros(len(values), dtype=bool)
-    out[candidates[repeated]] = True
-    return out
-
-
-@dataclass
-class IdColumn:
-    """Staff numbers, for finding repeats without turning a million of them into Python.
-
-    ``hash`` folds each number into one integer for a fast first pass (equal numbers, equal
-    hashes); ``repeated`` is True for every row whose hash occurs more than once (so at least
-    every number that repeats); ``exact`` gives the numbers of some rows exactly, to check
-    the rows whose hashes repeat; ``valid`` is False for blanks.
-    """
-
-    valid: np.ndarray
-    hash: np.ndarray  # (rows,) uint64
-    exact: Callable[[np.ndarray], np.ndarray]  # row positions -> comparable values
-    text: Callable[[np.ndarray], list[str]]  # row positions -> the numbers as written
-    repeated: np.ndarray = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.repeated = maybe_repeated(self.hash)
-
-    @classmethod
-    def from_factor(cls, factor: Factor) -> IdColumn:
-        codes = factor.codes
-        labels = factor.labels
-        return cls(codes >= 0, codes.clip(0).astype(np.uint64) * _MIX,
-                   lambda rows: codes[rows],
-                   lambda rows: [labels[c] for c in codes[rows]])
-
-
-def _id_column(column: pa.ChunkedArray) -> IdColumn:
-    """Staff numbers hashed eight bytes at a time, straight from Arrow's buffers.
-
-    Each number's bytes (zero-padded to a multiple of eight) are read as unsigned integers
-    and folded; only rows whose hashes repeat are compared exactly (see ``exact``).
-    """
-    import pyarrow.compute as pc
-
-    trimmed = pc.fill_null(pc.utf8_trim_whitespace(column), "").cast(pa.binary())
-    trimmed = trimmed.combine_chunks()
-    n = len(trimmed)
-    offsets = np.frombuffer(trimmed.buffers()[1], dtype=np.int32)[
-        trimmed.offset:trimmed.offset + n + 1]
-    lengths = np.diff(offsets)
-    valid = lengths > 0
-    widest = int(lengths.max()) if n else 0
-
-    def text(rows: np.ndarray) -> list[str]:
-        values = trimmed.take(pa.array(np.asarray(rows, dtype=np.int64))).to_pylist()
-        return [v.decode("utf-8", "replace") for v in values]
-
-    def exact(rows: np.ndarray) -> np.ndarray:
-        return np.array(trimmed.take(pa.array(np.asarray(rows, dtype=np.int64))).to_pylist(),
-                        dtype=object)
-
-    if widest > 64:  # long identifiers: exact codes from a dictionary instead
-        codes = np.asarray(trimmed.dictionary_encode().indices.to_numpy(zero_copy_only=False),
-                           dtype=np.uint64)
-        return IdColumn(valid, codes * _MIX, lambda rows: codes[rows], text)
-    data = trimmed.buffers()[2]
-    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
-    words = -(-widest // 8)
-    # Zeros after the last number: every word of every number starts inside the buffer.
-    padded = np.concatenate([raw, np.zeros(8 * max(words, 1), dtype=np.uint8)])
-    # Every position's next eight bytes, as a view: one gather per word of the widest number.
-    windows = np.lib.stride_tricks.as_strided(padded, shape=(len(padded) - 7, 8),
-                                              strides=(1, 1), writeable=False)
-    starts = offsets[:-1]
-    folded = np.zeros(n, dtype=np.uint64)
-    for word in range(words):
-        left = np.clip(lengths - 8 * word, 0, 8)  # bytes of each number still to read
-        value = np.ascontiguousarray(windows[starts + 8 * word]
-                                     ).view("<u8").ravel()  # first byte lowest
-        value &= _KEEP_BYTES[left]
-        folded *= _MIX
-        folded ^= value
-    return IdColumn(valid, folded * _MIX, exact, text)
 
 
 def _factor_of_chunked(column: pa.ChunkedArray) -> Factor:
