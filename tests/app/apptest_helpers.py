@@ -7,7 +7,7 @@ imported by its bare name.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -59,3 +59,12 @@ def switch(at: AppTest, name: str) -> AppTest:
     return assert_ok(at.switch_page(page_path(name)).run())
 
 
+
+
+def counting(counts: dict[str, int], name: str, real: Callable) -> Callable:
+    """``real``, adding one to ``counts[name]`` on every call (to count what a page builds
+    rather than finds)."""
+    def wrapper(*args, **kwargs):
+        counts[name] += 1
+        return real(*args, **kwargs)
+    return wrapper

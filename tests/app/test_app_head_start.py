@@ -6,7 +6,7 @@ before (the worker's values are used only where they are what the session would 
 from __future__ import annotations
 
 import pytest
-from apptest_helpers import assert_ok, switch
+from apptest_helpers import assert_ok, counting, switch
 
 from tests.room_support import ALPHA, BETA
 from wres_app import chart_cache, state
@@ -20,15 +20,10 @@ def session_work(monkeypatch) -> dict[str, int]:
     counts = {"analysed": 0, "charts built": 0}
     state.sample_results(AnalysisOptions())  # the sample's own analysis, before counting
 
-    def counting(name, real):
-        def wrapper(*args, **kwargs):
-            counts[name] += 1
-            return real(*args, **kwargs)
-        return wrapper
-
-    monkeypatch.setattr(state, "analyse_dataset", counting("analysed", state.analyse_dataset))
+    monkeypatch.setattr(state, "analyse_dataset",
+                        counting(counts, "analysed", state.analyse_dataset))
     monkeypatch.setattr(chart_cache, "cached_spec",
-                        counting("charts built", chart_cache.cached_spec))
+                        counting(counts, "charts built", chart_cache.cached_spec))
     return counts
 
 

@@ -15,7 +15,7 @@ import time
 import pandas as pd
 import pyarrow as pa
 import pytest
-from apptest_helpers import APP, TIMEOUT, assert_ok, page_path
+from apptest_helpers import APP, TIMEOUT, assert_ok, counting, page_path
 from streamlit.testing.v1 import AppTest
 
 from wres_app import chart_cache, downloads, peer_view, state, warmup
@@ -34,13 +34,8 @@ def builds(monkeypatch) -> dict[str, int]:
     counts = {"chart": 0, "protect": 0, "comparison": 0, "funnel": 0, "strip": 0,
               "table hashed": 0}
 
-    def counting(name, real):
-        def wrapper(*args, **kwargs):
-            counts[name] += 1
-            return real(*args, **kwargs)
-        return wrapper
-
-    monkeypatch.setattr(chart_cache, "cached_spec", counting("chart", chart_cache.cached_spec))
+    monkeypatch.setattr(chart_cache, "cached_spec",
+                        counting(counts, "chart", chart_cache.cached_spec))
     real_fingerprint = chart_cache.fingerprint
 
     def fingerprint(value):  # a sample chart's tables are named by their source, not hashed
@@ -49,13 +44,13 @@ def builds(monkeypatch) -> dict[str, int]:
         return real_fingerprint(value)
 
     monkeypatch.setattr(chart_cache, "fingerprint", fingerprint)
-    monkeypatch.setattr(downloads, "protect", counting("protect", downloads.protect))
+    monkeypatch.setattr(downloads, "protect", counting(counts, "protect", downloads.protect))
     monkeypatch.setattr(peer_view, "peer_comparison",
-                        counting("comparison", peer_view.peer_comparison))
+                        counting(counts, "comparison", peer_view.peer_comparison))
     monkeypatch.setattr(peer_view, "peer_funnel_data",
-                        counting("funnel", peer_view.peer_funnel_data))
+                        counting(counts, "funnel", peer_view.peer_funnel_data))
     monkeypatch.setattr(peer_view, "peer_stage_table",
-                        counting("strip", peer_view.peer_stage_table))
+                        counting(counts, "strip", peer_view.peer_stage_table))
     return counts
 
 
