@@ -41,10 +41,9 @@ class Widget:
 
 @dataclass
 class RunSeen:
-    """What one script run sent: its texts, widgets and whether it raised."""
+    """What one script run sent: its texts, its success alerts, whether it raised."""
 
     texts: list[str] = field(default_factory=list)
-    widgets: list[Widget] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
     success_alerts: list[str] = field(default_factory=list)
     finished: bool = False
@@ -149,7 +148,6 @@ class ProtocolPerson:
             proto = getattr(element, kind)
             widget = Widget(proto.id, kind, proto.label,
                             list(proto.options) if kind == "selectbox" else [])
-            self._run.widgets.append(widget)
             self.widgets[widget.label] = widget
 
     async def _send(self, back_msg) -> None:
@@ -182,8 +180,7 @@ class ProtocolPerson:
             if run.finished and check(run):
                 return run
             if run.finished:
-                self._run = RunSeen(texts=run.texts, widgets=run.widgets,
-                                    success_alerts=run.success_alerts)
+                self._run = RunSeen(texts=run.texts, success_alerts=run.success_alerts)
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError(f"no finished run showing the step's element within "
@@ -209,8 +206,8 @@ class ProtocolPerson:
     async def choose_trust(self, code: str) -> RunSeen:
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-        box = self.widgets.get(next(label for label in self.widgets
-                                    if label.startswith(ORGANISATION_LABEL)))
+        box = next(widget for label, widget in self.widgets.items()
+                   if label.startswith(ORGANISATION_LABEL))
         option = next(option for option in box.options if code in option)
         await self.rerun(states=[WidgetState(id=box.id, string_value=option)])
         return await self.until(lambda run: any(code in t for t in run.texts))

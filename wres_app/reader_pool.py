@@ -291,8 +291,9 @@ HEAD_START_MAX_ROWS = 20_000
 
 
 def _head_start(result: IngestResult) -> Any:
-    """The file's first analysis and charts; None if they cannot be made (the session then
-    makes them itself): a head start never stops a file from being read."""
+    """The file's first analysis (its charts follow, :func:`_head_start_charts`); None if it
+    cannot be made (the session then makes it itself): a head start never stops a file from
+    being read."""
     if len(result.table) > HEAD_START_MAX_ROWS:
         return None
     try:

@@ -285,8 +285,13 @@ def upload_results(options: AnalysisOptions) -> AllResults | None:
     if data is None:
         return None
     key = ("results", _uploads_key(), options)
-    return session_memo(key, lambda: _head_start_results(options) or analyse_dataset(
-        data.workforce, data.recruitment, options))
+
+    def analyse() -> AllResults:
+        made = _head_start_results(options)
+        return made if made is not None else analyse_dataset(data.workforce,
+                                                             data.recruitment, options)
+
+    return session_memo(key, analyse)
 
 
 def _head_start_results(options: AnalysisOptions) -> AllResults | None:

@@ -102,12 +102,12 @@ def _collection_paused() -> Iterator[None]:
     and the steps, about 0.5 s of a fresh process, on the way to the file's rows). Those
     imports make tens of thousands of objects that live as long as the process, so the
     collections they set off find nothing and cost about 0.03 s."""
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 
