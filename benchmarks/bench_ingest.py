@@ -221,9 +221,15 @@ _ARROW_CHILD = ("import sys, pyarrow.csv as c; "
 _OURS_CHILD = "import sys; from wres_core.ingest import read_table; read_table(sys.argv[1])"
 
 
-def _child(code: str, *args: str, cwd: Path = REPO) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds and peak resident MB of a fresh Python running ``code``
-    (in ``cwd``, whose ``wres_core`` it imports)."""
+def _kernel_share(runs: list[tuple[float, float, float, float]]) -> str:
+    shares = sorted(r[3] / r[1] for r in runs if r[1] > 0)
+    return f"{shares[0]:.0%}-{shares[-1]:.0%}" if shares else "unknown"
+
+
+def _child(code: str, *args: str, cwd: Path = REPO
+           ) -> tuple[float, float, float, float]:
+    """Wall seconds, CPU seconds, peak resident MB and kernel CPU seconds of a fresh Python
+    running ``code`` (in ``cwd``, whose ``wres_core`` it imports)."""
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-c", code, *args], cwd=cwd)
     _, status, usage = os.wait4(child.pid, 0)
@@ -231,7 +237,7 @@ def _child(code: str, *args: str, cwd: Path = REPO) -> tuple[float, float, float
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"child failed ({child.returncode}): {code}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, usage.ru_stime
 
 
 def bench_csv(folder: Path, rows: int, repeat: int, cp1252: bool,
@@ -260,6 +266,13 @@ def bench_csv(folder: Path, rows: int, repeat: int, cp1252: bool,
               f"{t_rss:10.0f}   (--against; time ratio {t_wall / a_wall:.2f})")
     print(f"   time ratio (wall): {o_wall / a_wall:.2f} (target at most 1.5); CPU: "
           f"{o_cpu / a_cpu:.2f}; {_cpus_free()}")
+    # The bare read's own time swings (0.43-0.96 s on this machine within an hour, nearly
+    # all of it in the kernel paging in its 700 MB), so each round's ratio is shown too.
+    rounds = sorted(o[0] / a[0] for a, o in zip(arrow, ours))
+    print(f"   each round's ratio (ours / bare, run one after the other): median "
+          f"{float(np.median(rounds)):.2f}, from {rounds[0]:.2f} to {rounds[-1]:.2f}; bare "
+          f"wall {min(x[0] for x in arrow):.2f}-{max(x[0] for x in arrow):.2f} s, kernel "
+          f"share of its CPU {_kernel_share(arrow)}")
     print(f"   peak RSS / file size: {o_rss / size_mb:.2f} (target at most 3); the bare "
           f"pyarrow read: {a_rss / size_mb:.2f}")
     print(f"   ({_load_average()})")
