@@ -118,36 +118,6 @@ def test_factors_from_the_prefetch_equal_the_usual_ones(tmp_path, force_prefetch
     assert ids_early.text(np.array([0, 1])) == ["P0002999", "P0002998"]
 
 
-def test_the_prefetch_hashes_the_staff_numbers_and_the_reader_uses_its_hashes(
-        tmp_path, force_prefetch, monkeypatch) -> None:
-    # A title row and repeated numbers: the prefetch hashes every line it parsed, the reader
-    # cuts its hashes to the data rows; the people left out, and the rows named, are those
-    # of the usual read.
-    import threading
-
-    from wres_core.ingest import staff_numbers
-
-    rows = _rows()
-    text = "Workforce extract,,,,,\n" + HEADER + "\n" + "\n".join(rows + rows[:40]) + "\n"
-    path = _write(tmp_path, text)
-    hashed_by = []
-    original = staff_numbers.staff_number_column
-
-    def counted(column):
-        hashed_by.append(threading.current_thread().name.split("_")[0])
-        return original(column)
-
-    monkeypatch.setattr(staff_numbers, "staff_number_column", counted)  # the prefetch's
-    monkeypatch.setattr(source, "staff_number_column", counted)  # the reader's own
-    with_prefetch, without = _read_both(path, monkeypatch)
-    assert force_prefetch == [True]
-    assert hashed_by == ["wres-csv-prefetch", "wres-staff-ids"]  # then the usual read's
-    _same(with_prefetch, without)
-    left_out = [e for e in with_prefetch.report.exclusions if "staff number" in e.reason]
-    assert sum(e.count for e in left_out) == 40
-    assert left_out[0].rows[0] == 3 + ROWS  # row 1 title, 2 header, 3 the first person
-
-
 HOSTILE = {
     "quoted line break": lambda rows: rows[:10] + ['P1,RXX,2024,Band 5,White,"two\nlines"']
     + rows[10:],

@@ -49,15 +49,3 @@ def test_white_space_is_stripped_and_blanks_are_not_numbers() -> None:
     assert ids.hash[0] != ids.hash[4]
     assert ids.repeated.tolist()[:2] == [True, True]
     assert ids.text(np.array([1, 4])) == ["12345678-1", "12345678-2"]
-
-
-def test_rows_cuts_a_column_to_its_data_rows_and_reads_them_at_their_positions() -> None:
-    # As the prefetch hashes them: a title row and the header row above the numbers. The
-    # header's text repeats a data value here, so the cut keeps that row marked as a
-    # possible repeat (a superset is allowed); the exact values then tell it apart.
-    ids = _column(["Staff list", "P1", "P1", "P2", "P3", "P2"]).rows(2, 6)
-    assert ids.valid.tolist() == [True, True, True, True]
-    assert ids.repeated.tolist() == [True, True, False, True]
-    assert ids.text(np.array([0, 1, 3])) == ["P1", "P2", "P2"]
-    assert ids.exact(np.array([2])).tolist() == [b"P3"]
-    assert ids.hash.tolist() == _column(["P1", "P2", "P3", "P2"]).hash.tolist()

@@ -5,8 +5,7 @@ and the reading steps, one CPU busy, and about as long again in Arrow's parse, w
 the GIL. So :func:`read_table <wres_core.ingest.api.read_table>`, given the path of a large
 file in a process that has not yet imported the steps, calls :func:`start` before importing
 them: it counts the file's lines (and looks for a NUL byte), then starts a thread that parses
-the columns whose headers are known column names, while the imports run on the other CPU, and
-then hashes the staff numbers among them (``staff_numbers``), while the reader reads the rest.
+the columns whose headers are known column names, while the imports run on the other CPU.
 The count is made before the thread starts, not in it: numpy takes the GIL back after every
 block, and in turns with an import it took three times as long (and as much CPU).
 
@@ -202,11 +201,6 @@ class Prefetch:
     strings: frozenset[int]  # columns parsed as strings, not dictionaries
     scan: Scan  # the whole file's, from ``offset``
     parsed: Future[pa.Table | None] | None = field(repr=False)
-    #: The staff numbers of ``strings``' columns, hashed in the thread right after the parse
-    #: (``staff_numbers.staff_number_column`` of every parsed row, header and title rows
-    #: included: the reader cuts them to its rows with ``IdColumn.rows``). A result of
-    #: ``None`` means the thread could not hash the column: the reader hashes it itself.
-    hashed: dict[int, Future] = field(default_factory=dict, repr=False)
     #: The head's lines ``delimiter`` was chosen from: the reader, given the same lines,
     #: takes it instead of choosing again.
     sniffed: tuple[str, ...] = field(default=(), repr=False)
@@ -219,7 +213,6 @@ class Prefetch:
     def discard(self) -> None:
         """Let the parsed table go (when its thread ends) without waiting for it."""
         self.parsed = None
-        self.hashed = {}
 
 
 def worthwhile() -> bool:
@@ -262,16 +255,14 @@ def start(source: object, limits: ReadLimits) -> Prefetch | None:
         counted = scan_file(path, offset)
     except OSError:
         return None
-    parsed, hashed = None, {}
+    parsed = None
     if _parse_allowed(counted, len(columns), size, limits.max_rows):
-        parsed = Future()
-        hashed = {i: Future() for i in sorted(strings & columns)}
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-csv-prefetch")
-        executor.submit(_parse_then_hash, parsed, hashed, path, offset, delimiter, width,
-                        columns, strings)
-        executor.shutdown(wait=False)  # its thread ends when the staff numbers are hashed
+        parsed = executor.submit(_parse_known_columns, path, offset, delimiter, width, columns,
+                                 strings)
+        executor.shutdown(wait=False)  # its thread ends when the parse does
     return Prefetch(path, offset, delimiter, width, columns, strings, counted, parsed,
-                    hashed, sniffed=tuple(lines))
+                    sniffed=tuple(lines))
 
 
 def _parse_allowed(counted: Scan, columns: int, size: int, max_rows: int) -> bool:
@@ -317,31 +308,6 @@ def arrow_csv_options(names: list[str], delimiter: str, block_size: int,
                           for i in wanted},
             include_columns=[names[i] for i in wanted] or names[:1], null_values=[""],
             strings_can_be_null=True, quoted_strings_can_be_null=True))
-
-
-def _parse_then_hash(parsed: Future, hashed: dict[int, Future], path: Path, offset: int,
-                     delimiter: str, width: int, columns: frozenset[int],
-                     strings: frozenset[int]) -> None:
-    """The thread's work: the parse, given to the reader as soon as it is made, then the
-    staff numbers hashed at once, while the reader is still importing or reading the other
-    columns (hashed afterwards, they kept the reader waiting about 0.15 s of a 1.5-million-
-    row extract's read)."""
-    try:
-        table = _parse_known_columns(path, offset, delimiter, width, columns, strings)
-    except BaseException as exc:  # never leave the reader waiting
-        parsed.set_exception(exc)
-        for later in hashed.values():
-            later.set_result(None)
-        raise
-    parsed.set_result(table)
-    from wres_core.ingest.staff_numbers import staff_number_column  # numpy and pyarrow only
-
-    for i, later in hashed.items():
-        try:
-            later.set_result(None if table is None else
-                             staff_number_column(table.column(f"c{i}")))
-        except Exception:  # the reader hashes the column itself (and meets the problem)
-            later.set_result(None)
 
 
 def _parse_known_columns(path: Path, offset: int, delimiter: str, width: int,

@@ -865,8 +865,6 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
 
     table = (_prefetched_columns(early_rows, names, wanted, high) if early_rows is not None
              else None)
-    # The prefetch's hashes of its parse's staff numbers, when that parse is the one used.
-    hashed = early_rows.early.hashed if table is not None else {}
     try:
         try:
             table = table if table is not None else read(_ARROW_BLOCK)
@@ -897,9 +895,7 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
     factors: dict[int, Factor] = {}
     for i in wanted:
         column = table.column(names[i])
-        if i in high and i in hashed:  # hashed by the prefetch: cut to these rows
-            factors[i] = _hashed_rows(hashed[i], column, early_rows.header_index + 1, n)
-        elif i in high:  # staff numbers: read in a thread (Arrow releases the GIL) meanwhile
+        if i in high:  # staff numbers: read in a thread (Arrow releases the GIL) meanwhile
             executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wres-staff-ids")
             factors[i] = executor.submit(staff_number_column, column)
             executor.shutdown(wait=False)  # its thread ends when the column is read
@@ -907,24 +903,6 @@ def _pyarrow_load(data: bytes | pa.Buffer, start: int, header: list[str], delimi
             factors[i] = _factor_of_chunked(column)
     rownums = np.arange(header_row + 1, header_row + 1 + n, dtype=np.int64)
     return Loaded(factors, n, rownums, np.zeros(n, dtype=bool), high=frozenset(high))
-
-
-def _hashed_rows(early: Future, column: pa.ChunkedArray, first: int, n: int) -> Future:
-    """The prefetch's hashes of a staff-number column (every line parsed) as those of the
-    ``n`` rows from line ``first``: a Future, like the thread's of ``_pyarrow_load``. When the
-    prefetch could not hash it, ``column`` (these rows) is hashed here instead."""
-    rows: Future = Future()
-
-    def cut(done: Future) -> None:  # in the prefetch's thread, or here if it is done
-        try:
-            ids = done.result()
-            rows.set_result(ids.rows(first, first + n) if ids is not None
-                            else staff_number_column(column))
-        except BaseException as exc:
-            rows.set_exception(exc)
-
-    early.add_done_callback(cut)
-    return rows
 
 
 class _NotUtf8(Exception):

@@ -78,15 +78,6 @@ class IdColumn:
                   text: Callable[[np.ndarray], list[str]]) -> IdColumn:
         return cls(valid, hashes, exact, text, maybe_repeated(hashes))
 
-    def rows(self, start: int, stop: int) -> IdColumn:
-        """The same numbers for rows ``start`` to ``stop`` only (the prefetch hashes the
-        header and title rows too). ``repeated`` stays true for at least every number that
-        repeats among these rows, since each also repeats among all."""
-        return IdColumn(self.valid[start:stop], self.hash[start:stop],
-                        lambda rows: self.exact(np.asarray(rows) + start),
-                        lambda rows: self.text(np.asarray(rows) + start),
-                        self.repeated[start:stop])
-
     @classmethod
     def from_factor(cls, factor: Factor) -> IdColumn:
         codes = factor.codes
