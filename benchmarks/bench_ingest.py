@@ -11,7 +11,8 @@ the ratio is fair even on a busy machine (the load average is printed too):
    labels, some blank ethnicity, a few repeated assignment numbers): a whole process running
    ``read_table`` against a whole process running a bare ``pyarrow.csv.read_csv`` of the same
    file, wall time and CPU time, ratio (target at most 1.5), best of the rounds and each
-   round's; every timed process follows a throwaway one that touches 2 GB (``_warm_memory``:
+   round's; our modules are byte-compiled first, as an install compiles them; every timed
+   process follows a throwaway one that touches 2 GB (``_warm_memory``:
    this virtual machine hands idle memory back to its host, which made the baseline swing);
 3. the peak resident memory (``ru_maxrss`` of each child, from ``os.wait4``) of both
    processes, against the file's size (target at most 3 times);
@@ -28,6 +29,7 @@ worktree) in the same alternation, so a change is measured against its parent fa
 from __future__ import annotations
 
 import argparse
+import compileall
 import gc
 import io
 import os
@@ -226,6 +228,13 @@ _OURS_CHILD = "import sys; from wres_core.ingest import read_table; read_table(s
 _WARM_CHILD = "import numpy as np; np.ones(1 << 28)"  # 2 GB written once, then freed
 
 
+def _compiled(checkout: Path) -> None:
+    """Byte-compile a checkout's ``wres_core`` once, as installing it or its first run would:
+    this machine sets PYTHONDONTWRITEBYTECODE, so without this every timed process compiled
+    our modules from source (about 0.1 s) while pandas and pyarrow came compiled."""
+    compileall.compile_dir(str(checkout / "wres_core"), quiet=1)
+
+
 def _warm_memory() -> None:
     """Touch 2 GB in a throwaway process before each timed one.
 
@@ -266,6 +275,8 @@ def bench_csv(folder: Path, rows: int, repeat: int, cp1252: bool,
     print(f"\n2-3. staff-level CSV: wrote {rows:,} rows, {size_mb:.0f} MB, in "
           f"{time.perf_counter() - start:.1f} s ({_load_average()}; {_cpus_free()})")
     encoding = "cp1252" if cp1252 else "utf8"  # the baseline is told; read_table finds out
+    for checkout in (REPO, against) if against is not None else (REPO,):
+        _compiled(checkout)
     arrow, ours, other = [], [], []
     for _ in range(repeat):  # alternate, so that all see the same load
         arrow.append(_child(_ARROW_CHILD, str(path), encoding))
@@ -298,6 +309,7 @@ _START_CODE = "import wres_core.cli, wres_core.peers, wres_core.analysis"
 
 
 def bench_start(repeat: int) -> None:
+    _compiled(REPO)
     without = min(_child(_START_CODE)[0] for _ in range(repeat))
     with_stats = min(_child("import scipy.stats; " + _START_CODE)[0] for _ in range(repeat))
     bare = min(_child("pass")[0] for _ in range(repeat))
