@@ -6,7 +6,7 @@ import streamlit as st
 
 from wres_app import scorecard_state
 from wres_app.layout import synthetic_banner
-from wres_app.text import plain
+from wres_app.text import given, plain
 from wres_core.bands import band_label
 from wres_core.formatting import format_share
 from wres_core.indicators.pay_gap import AFC_PAY_YEAR
@@ -35,7 +35,8 @@ if results is None or selection.org_code is None or selection.year is None:
 org = results.org_info(selection.org_code)
 # A one-line title (h1, as on every page) so that the whole table fits a 1280x720 projector.
 st.title(f"WRES scorecard {selection.year}")
-st.caption(f"**{plain(org.name)}** · {plain(org.code)} · {plain(org.region)} · {plain(org.type)} · "
+st.caption(f"**{plain(org.name)}** · {plain(org.code)} · {given(org.region, 'region')} · "
+           f"{given(org.type, 'type')} · "
            f"{selection.options.level_percent} intervals · ratios above 1 and red verdicts "
            "are adverse to ethnic minority staff")
 

@@ -381,10 +381,11 @@ HOSTILE = (
             r"Encoding: UTF-16 big-endian without a byte-order mark, read as text\.", 0,
             ("--json",)),
     Hostile("script_label", script_label, None,
-            r"^<script>alert\(1\)</script> \(SYN900\), Not given, Not given: 2024$", 0),
+            r"^<script>alert\(1\)</script> \(SYN900\), region not given, type not given: "
+            r"2024$", 0),
     Hostile("formula_label", formula_label, None,
-            r'^=HYPERLINK\("http://example\.invalid/x","Click me"\) \(SYN900\), Not given, '
-            r"Not given: 2024$", 0),
+            r'^=HYPERLINK\("http://example\.invalid/x","Click me"\) \(SYN900\), region not given, '
+            r"type not given: 2024$", 0),
     Hostile("old_xls", old_xls,
             r"This is an old-style Excel \.xls \(or other Office\) file\. Expected: an Excel "
             r"\.xlsx workbook or a CSV file\. What to do: Open it in Excel and save it as \.xlsx "

@@ -7,7 +7,7 @@ so that such text shows exactly as written.
 
 import re
 
-from wres_core.schema import DEFAULT_ORG_TYPE, DEFAULT_REGION
+from wres_core.formatting import format_given, is_given
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -31,15 +31,10 @@ def summary_markdown(lines: list[str]) -> str:
     return "\n".join(items)
 
 
-# What a file left blank, as ingest fills it in (schema defaults), and how a person reads it.
-_NOT_GIVEN = {DEFAULT_REGION, DEFAULT_ORG_TYPE, "", "nan", "<NA>", "None"}
-
-
 def given(value: object, what: str) -> str:
     """``plain(value)``, or "``what`` not given" when the data did not say (e.g. a trust
     read from its own file has no region: "region not given", never "Not given")."""
-    text = "" if value is None else str(value).strip()
-    return f"{what} not given" if text in _NOT_GIVEN else plain(text)
+    return plain(format_given(value, what))
 
 
 #: What each field of the clean tables (``wres_core.schema``) is called on screen: the
@@ -71,7 +66,7 @@ def column_matches_markdown(matches: dict[str, str]) -> str:
             how = f"column {alias['column']}"
         elif default := _MATCH_DEFAULT.match(how):
             value = default["value"]
-            how = ("not in the file" if value.strip("'") in _NOT_GIVEN
+            how = ("not in the file" if not is_given(value.strip("'"))
                    else f"not in the file, so {value}")
         parts.append(f"{field_label(field)}: {how}")
     return plain("Columns: " + "; ".join(parts) + ".")

@@ -27,6 +27,7 @@ from wres_core.exports.disclosure import DEFAULT_THRESHOLD, SUPPRESSED, Disclosu
 from wres_core.exports.protected import protect
 from wres_core.exports.safe_text import neutralise_frame
 from wres_core.formatting import (
+    format_given,
     format_interval,
     format_p_value,
     format_ratio,
@@ -379,7 +380,8 @@ def _finite(value: float | None) -> float | None:
 
 def _text_report(analysis: TrustAnalysis, dataset: Dataset) -> str:
     org = analysis.org
-    lines = [f"{org.name} ({org.code}), {org.region}, {org.type}: {format_year(analysis.year)}",
+    lines = [f"{org.name} ({org.code}), {format_given(org.region, 'region')}, "
+             f"{format_given(org.type, 'type')}: {format_year(analysis.year)}",
              f"Options: {analysis.options.groups} groups, {analysis.options.ci_method} "
              f"intervals at {analysis.options.level_percent}, {analysis.options.adjust} "
              f"adjustment, tiers {analysis.options.tiers.describe()}", ""]

@@ -65,3 +65,23 @@ def format_year(year: int | None) -> str:
     """``2024`` -> ``"2024"``; the year of a file that holds none -> ``"year not given"``."""
     # 0 is schema.YEAR_NOT_GIVEN (formatting imports nothing from the package).
     return "year not given" if not year else str(int(year))
+
+
+#: Missing values as text, besides the schema's own default (see :func:`is_given`).
+_MISSING_TEXTS = frozenset({"", "nan", "<NA>", "None"})
+
+
+def is_given(value: object) -> bool:
+    """False for a field the data left out: the schema's default for a region or trust type
+    ("Not given", as ingest fills it in), blank or missing."""
+    from wres_core.schema import DEFAULT_ORG_TYPE, DEFAULT_REGION  # schema imports pandas
+
+    text = "" if value is None else str(value).strip()
+    return text not in _MISSING_TEXTS | {DEFAULT_REGION, DEFAULT_ORG_TYPE}
+
+
+def format_given(value: object, what: str) -> str:
+    """``"London"`` -> ``"London"``; a field the data left out -> ``"region not given"`` (for
+    ``what="region"``): a trust read from its own extract has no region or type, and "Not
+    given, Not given" beside its name reads as two missing names."""
+    return str(value).strip() if is_given(value) else f"{what} not given"

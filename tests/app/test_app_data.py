@@ -268,3 +268,13 @@ def test_a_file_without_a_year_says_year_not_given_in_title_and_sidebar(uploaded
     assert title.endswith(", year not given"), title
     year_box = at.selectbox(key="year")
     assert year_box.options == ["year not given"]
+
+
+def test_the_scorecard_of_a_trust_without_region_or_type_says_not_given_in_words(
+        uploaded_app):
+    at = uploaded_app({"messy.csv": MESSY_CSV})
+    switch(at, "scorecard")
+    assert_ok(at)
+    caption = texts(at.main.caption)[0].replace("\\", "")
+    assert " · RXX · region not given · type not given · " in caption, caption
+    assert "Not given" not in caption

@@ -31,6 +31,7 @@ from wres_core.exports import images, tables
 from wres_core.exports.disclosure import SUPPRESSED
 from wres_core.exports.tables import PackContext
 from wres_core.formatting import (
+    format_given,
     format_interval,
     format_p_value,
     format_ratio,
@@ -193,7 +194,8 @@ def _title_page(pdf: PackPDF, context: PackContext) -> None:
     pdf.set_font(FONT, "B", 16)
     pdf.multi_cell(0, 8, org.name, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 11)
-    for line in (f"Organisation code {org.code} · {org.region} · {org.type}",
+    for line in (f"Organisation code {org.code} · {format_given(org.region, 'region')} · "
+                 f"{format_given(org.type, 'type')}",
                  _year_line(analysis.year),
                  f"Data source: {context.data_source}",
                  f"Created {context.created.strftime('%d %B %Y')} with WRES Explorer"):

@@ -23,7 +23,7 @@ from wres_core.exports import tables
 from wres_core.exports.disclosure import SUPPRESSED
 from wres_core.exports.safe_text import neutralise
 from wres_core.exports.tables import PackContext
-from wres_core.formatting import format_year
+from wres_core.formatting import format_given, format_year
 
 MAX_WIDTH = 60
 WRAP_OVER = 40
@@ -116,7 +116,8 @@ def _readme(context: PackContext, present: list[str]) -> pd.DataFrame:
     unknown, total, share = tables.unknown_ethnicity(context.protected)
     rows = [
         ("Organisation", f"{analysis.org.name} ({analysis.org.code})"),
-        ("Region, type", f"{analysis.org.region}, {analysis.org.type}"),
+        ("Region, type", f"{format_given(analysis.org.region, 'region')}, "
+                          f"{format_given(analysis.org.type, 'type')}"),
         ("Year", f"31 March {analysis.year} snapshot" if analysis.year
          else format_year(analysis.year)),
         ("Data source", context.data_source),
