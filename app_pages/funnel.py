@@ -2,18 +2,11 @@
 
 import streamlit as st
 
-from wres_app import downloads
-from wres_app.funnel_view import bottleneck_groups, funnel_charts
+from wres_app import downloads, state
+from wres_app.funnel_view import bottleneck_groups, funnel_charts, funnel_texts
 from wres_app.layout import synthetic_banner
 from wres_app.text import given, plain
-from wres_core.bands import MEDICAL_GRADES
-from wres_core.charts import funnel_description
 from wres_core.formatting import format_year
-from wres_core.reports import (
-    headline_figures,
-    representation_display_table,
-    stage_display_table,
-)
 
 INTRO = ("Each stage compares how likely White staff are to progress with how likely ethnic "
          "minority staff are, given where each group starts. **Above 1 is adverse** to ethnic "
@@ -81,7 +74,8 @@ if bottleneck is not None:
 
 stages = analysis.stage_table
 charts = funnel_charts(analysis, group, large=present, level=options.level)
-figures = headline_figures(analysis, comparison=group)
+texts = funnel_texts(analysis, group, charts.overall_share, state.page_memo)
+figures = texts.figures
 for column, figure in zip(st.columns(max(len(figures), 1)), figures):
     column.metric(figure.label, figure.value, help=figure.explanation)
     column.caption(figure.detail)
@@ -102,7 +96,7 @@ else:
     halves = st.columns(2)
     charts.headcount.draw(where=halves[0])
     charts.share.draw(where=halves[1])
-    st.caption(funnel_description(analysis.representation, charts.overall_share))
+    st.caption(texts.description)
     downloads.funnel_chart_buttons(analysis, rule, large=selection.large)
 
 # --- the stages ---------------------------------------------------------------------------
@@ -123,14 +117,14 @@ if charts.waterfall is not None:
     downloads.waterfall_chart_buttons(analysis, rule, large=selection.large)
 
 st.subheader("Stage table")
-st.dataframe(stage_display_table(stages), hide_index=True, width="stretch")
+st.dataframe(texts.stage_table, hide_index=True, width="stretch")
 small = stages[stages["detectable_ratio"] > 2]
 if len(small):
     st.caption(f"{len(small)} stage(s) have so few staff that only ratios above 2 could be "
                "shown to be significant (see 'Smallest detectable ratio'): read them with care.")
 downloads.stage_csv_button(analysis, rule)
 
-medical = representation_display_table(analysis.representation, MEDICAL_GRADES)
+medical = texts.medical
 if len(medical):
     st.subheader("Medical and dental staff (not on the AfC ladder)")
     st.dataframe(medical, hide_index=True)

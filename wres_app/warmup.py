@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 from wres_app import state
 from wres_app.downloads import protected_key
-from wres_app.funnel_view import bottleneck_groups, funnel_charts
+from wres_app.funnel_view import bottleneck_groups, funnel_charts, funnel_texts
 from wres_app.peer_view import (
     DEFAULT_KIND,
     DEFAULT_X_AXIS,
@@ -79,6 +79,9 @@ def warm_trust(results: AllResults, code: str, year: int, options: AnalysisOptio
     for call in charts.drawn():
         between()
         call.warm()
+    between()
+    funnel_texts(analysis, groups[0] if groups else None, charts.overall_share,
+                 state.sample_page_memo)
     between()
     state.sample_page_memo(protected_key(analysis, DEFAULT_RULE),
                            lambda: protect(analysis, DEFAULT_RULE))

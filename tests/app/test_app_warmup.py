@@ -1,6 +1,6 @@
 """The warm-up (wres_app.warmup): after a trust is warmed, its first funnel and peers pages,
 as a new visitor sees them, build nothing: no chart spec, no protected view, no peer
-comparison. A trust that was not warmed builds them (the counters can see a build).
+comparison, no headline figures or tables. A trust that was not warmed builds them (the counters can see a build).
 
 AppTest runs the pages in this process, so they find what the warm-up kept in the
 process-wide memo of sample values, as a server's sessions do.
@@ -18,7 +18,7 @@ import pytest
 from apptest_helpers import APP, TIMEOUT, assert_ok, counting, page_path
 from streamlit.testing.v1 import AppTest
 
-from wres_app import chart_cache, downloads, peer_view, state, warmup
+from wres_app import chart_cache, downloads, funnel_view, peer_view, state, warmup
 from wres_app.funnel_view import bottleneck_groups, funnel_charts
 from wres_core.options import AnalysisOptions
 from wres_core.peers import DEFAULT_K, default_funnel_stage, peer_group
@@ -32,7 +32,7 @@ def builds(monkeypatch) -> dict[str, int]:
     """Counts of what a page builds rather than finds: chart specs, protected views, peer
     comparisons, funnel plots and strip tables."""
     counts = {"chart": 0, "protect": 0, "comparison": 0, "funnel": 0, "strip": 0,
-              "table hashed": 0}
+              "table hashed": 0, "texts": 0}
 
     monkeypatch.setattr(chart_cache, "cached_spec",
                         counting(counts, "chart", chart_cache.cached_spec))
@@ -45,6 +45,8 @@ def builds(monkeypatch) -> dict[str, int]:
 
     monkeypatch.setattr(chart_cache, "fingerprint", fingerprint)
     monkeypatch.setattr(downloads, "protect", counting(counts, "protect", downloads.protect))
+    monkeypatch.setattr(funnel_view, "headline_figures",  # the funnel page's figures, tables
+                        counting(counts, "texts", funnel_view.headline_figures))
     monkeypatch.setattr(peer_view, "peer_comparison",
                         counting(counts, "comparison", peer_view.peer_comparison))
     monkeypatch.setattr(peer_view, "peer_funnel_data",
@@ -79,13 +81,14 @@ def test_a_warmed_trust_builds_nothing_on_its_first_funnel_and_peers_pages(build
 
     visit_funnel_and_peers(WARMED)
     assert builds == {"chart": 0, "protect": 0, "comparison": 0, "funnel": 0, "strip": 0,
-                      "table hashed": 0}
+                      "table hashed": 0, "texts": 0}
 
     visit_funnel_and_peers(NOT_WARMED)
     # Its four funnel-page charts and two peer charts, its protected view, its comparison.
     assert builds["chart"] == 6
     assert builds["protect"] == 1
     assert builds["comparison"] == builds["funnel"] == builds["strip"] == 1
+    assert builds["texts"] == 1  # its headline figures and tables, once
 
 
 def test_the_warm_up_gives_way_while_a_page_is_running():
