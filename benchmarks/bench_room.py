@@ -112,15 +112,16 @@ def staff_csv(number: int, rows: int, folder: Path) -> tuple[Path, str]:
 
 
 def start_server(port: int, cpus: set[int] | None = None, warm: str = "wait",
-                 run_log: Path | None = None, app: str = "app.py") -> subprocess.Popen:
-    """``streamlit run app.py`` (or ``app``); on ``cpus`` only when given (its upload readers
-    too); with ``warm`` "off", without the warm-up of every trust's first pages
+                 run_log: Path | None = None, app: str = "app.py",
+                 checkout: Path = REPO) -> subprocess.Popen:
+    """``streamlit run app.py`` (or ``app``) in ``checkout``; on ``cpus`` only when given (its
+    upload readers too); with ``warm`` "off", without the warm-up of every trust's first pages
     (``wres_app.warmup``)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
              **({"WRES_WARM_PAGES": "off"} if warm == "off" else {}),
              **({"WRES_RUN_LOG": str(run_log)} if run_log else {})},

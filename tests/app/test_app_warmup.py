@@ -1,6 +1,7 @@
 """The warm-up (wres_app.warmup): after a trust is warmed, its first funnel and peers pages,
 as a new visitor sees them, build nothing: no chart spec, no protected view, no peer
-comparison, no headline figures or tables. A trust that was not warmed builds them (the counters can see a build).
+comparison, no headline figures or tables. A trust that was not warmed builds them (the
+counters can see a build).
 
 AppTest runs the pages in this process, so they find what the warm-up kept in the
 process-wide memo of sample values, as a server's sessions do.
