@@ -1,7 +1,8 @@
-"""The charts of the funnel page for one trust and group, as the page draws them.
+"""The charts, headline figures and tables of the funnel page for one trust and group, as the
+page shows them.
 
 One definition for the page (app_pages/funnel.py draws these) and for the warm-up
-(:mod:`wres_app.warmup` builds their specs for every trust of the sample before anyone asks):
+(:mod:`wres_app.warmup` builds them for every trust of the sample before anyone asks):
 if the two made their calls apart, a page that changed its arguments would silently stop
 finding what was warmed.
 """
