@@ -55,6 +55,11 @@ BOTTLENECK_COLUMNS = (
 )
 
 
+#: A whole ladder's log ratio at or below this is parity: summed step by step, a ladder that
+#: ends where it started comes to 1e-16 or so, not 0, and shares of it would be +-1e15.
+LADDER_AT_PARITY = 1e-12
+
+
 def step_contributions(results: pd.DataFrame) -> pd.DataFrame:
     """Band steps with their part in the whole ladder's disparity, per family.
 
@@ -91,7 +96,7 @@ def step_contributions(results: pd.DataFrame) -> pd.DataFrame:
     steps["ladder_note"] = notes.reindex(family_index).fillna("").to_numpy()
     adverse_total = positive_log.groupby(keys, sort=False).transform("sum")
     with np.errstate(divide="ignore", invalid="ignore"):
-        steps["contribution"] = (finite_log / ladder_log).where(ladder_log > 0)
+        steps["contribution"] = (finite_log / ladder_log).where(ladder_log > LADDER_AT_PARITY)
         steps["adverse_share"] = (positive_log / adverse_total).where(adverse_total > 0)
     return steps
 

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -273,6 +273,9 @@ def random_ladder(draw):
 
 @settings(max_examples=60, deadline=None)
 @given(random_ladder())
+# Found by hypothesis in a fresh environment: the ladder ends where it starts, and its log
+# ratio summed step by step came to about 1e-16, giving contributions of +-6.6e15.
+@example({"1": (301, 48), "2": (2, 6), "3": (301, 48)})
 def test_shares_and_bottleneck_hold_for_any_ladder_without_zero_cells(bands):
     results = results_for(bands)
     steps = step_contributions(results)
